@@ -1,0 +1,38 @@
+"""WordPress REST API JSON to Markdown and a Pelican site: a reader plugin and a command.
+
+As a Pelican plugin (PLUGINS = ["pelican_wp_import"]) it reads .json files of WordPress posts
+and Markdown files with YAML front matter. Nothing heavy is imported until Pelican asks.
+"""
+
+
+def add_readers(readers) -> None:
+    """readers_init: .json through the WordPress reader, Markdown through the YAML-aware one."""
+    from .readers import WordPressJSONReader, YAMLMarkdownReader
+
+    readers.reader_classes["json"] = WordPressJSONReader
+    if not YAMLMarkdownReader.enabled:
+        return  # the markdown package is missing; Pelican says so itself
+    own = readers.settings.get("READERS") or {}
+    for ext in YAMLMarkdownReader.file_extensions:
+        if ext not in own:
+            readers.reader_classes[ext] = YAMLMarkdownReader
+
+
+def expand_articles(generator) -> None:
+    from .expand import expand_articles as expand
+
+    expand(generator)
+
+
+def expand_pages(generator) -> None:
+    from .expand import expand_pages as expand
+
+    expand(generator)
+
+
+def register() -> None:
+    from pelican import signals
+
+    signals.readers_init.connect(add_readers)
+    signals.article_generator_pretaxonomy.connect(expand_articles)
+    signals.page_generator_finalized.connect(expand_pages)

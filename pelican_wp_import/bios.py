@@ -1,0 +1,199 @@
+"""Find the trailing author-bio paragraphs of a news post, take them out, keep them as data.
+
+Precision beats recall here: a paragraph wrongly taken for a bio deletes the author's words, so a
+paragraph is a bio only when the page marks it as one, not because it opens with a capitalised
+word and a verb.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import NavigableString, Tag
+
+from .model import AuthorBio, Term
+from .text import plain_text
+
+HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor rev rev. sir dame".split())
+# Name particles that stay lower case inside a name: "Ana de la Cruz", "Ludwig van Beethoven".
+_PARTICLES = frozenset("de del della der di da dos du la le van von bin al el ter ten y".split())
+# Verbs that open a bio after its subject's name ("Jane Doe is a reporter…").
+_BIO_VERB = re.compile(
+    r"^(?:is|was|has been|had been|writes|wrote|covers|covered|reports|reported|edits|edited|joined|"
+    r"serves|served|leads|led|works|worked|teaches|taught|lives|studies|studied|holds|runs|directs|"
+    r"contributed|contributes|previously)\b")
+# "More about NAME" (also "More from NAME", "Read more about NAME") at the end of a bio.
+_MORE_ABOUT = re.compile(r"(?:Read\s+)?More\s+(?:about|from|by)\s+(?P<name>[^!?]{2,80}?)\s*[.:»›→]?\s*$", re.I)
+_AUTHOR_PAGE = re.compile(r"/(?:author|authors|by|byline|people|staff|profile|profiles|contributors?|team)/",
+                          re.I)
+_ABOUT_HEADING = re.compile(r"^about the authors?\b|^about (?:the )?writers?\b", re.I)
+_SET_APART = ("span", "strong", "b", "em", "i", "a")
+
+
+@dataclass
+class _Lead:
+    name: str
+    set_apart: bool
+    linked: str  # href when the name itself links somewhere
+
+
+def name_key(name: str) -> str:
+    """A name for matching: no honorifics, no dots, case folded."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    while words and words[0].lower() in HONORIFICS:
+        words = words[1:]
+    return " ".join(w.replace(".", "") for w in words).casefold()
+
+
+def display_name(name: str) -> str:
+    """A byline as shown: honorifics aside, spacing tidied."""
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    while len(words) > 1 and words[0].lower() in HONORIFICS:
+        words = words[1:]
+    return " ".join(words).strip(" ,;:")
+
+
+def extract_bios(root: Tag, known_names: list[str]) -> list[AuthorBio]:
+    """Remove the trailing run of bio paragraphs from root and return them, in page order."""
+    known = {name_key(n) for n in known_names if n}
+    blocks = [c for c in root.contents if isinstance(c, Tag)]
+    while blocks and _is_footnotes(blocks[-1]):
+        blocks.pop()  # WordPress puts the footnotes block last, after the bios
+    container = _bio_container(blocks)
+    if container is not None:
+        blocks = [c for c in container.contents if isinstance(c, Tag)]
+    about_at = _about_marker(blocks)
+    found: list[tuple[Tag, AuthorBio]] = []
+    for block in reversed(blocks):
+        marked = about_at is not None and blocks.index(block) > about_at
+        bio = read_bio(block, known, marked) if block.name in ("p", "div") else None
+        if bio is None:
+            break
+        found.append((block, bio))
+    if not found:
+        return []
+    found.reverse()
+    first = blocks.index(found[0][0])
+    if about_at is not None and about_at == first - 1:
+        blocks[about_at].decompose()
+    for block, _ in found:
+        block.decompose()
+    if container is not None and not container.get_text(strip=True):
+        container.decompose()
+    return [bio for _, bio in found]
+
+
+def _is_footnotes(block: Tag) -> bool:
+    return "wp-block-footnotes" in block.get("class", []) or "footnotes" in block.get("class", [])
+
+
+def _bio_container(blocks: list[Tag]) -> Tag | None:
+    """A last block that wraps the bios, like <div class="author-bio">."""
+    if not blocks or blocks[-1].name not in ("div", "section", "aside", "footer"):
+        return None
+    classes = " ".join(blocks[-1].get("class", [])) + " " + (blocks[-1].get("id") or "")
+    return blocks[-1] if re.search(r"author|bio|byline|contributor", classes, re.I) else None
+
+
+def _about_marker(blocks: list[Tag]) -> int | None:
+    """Index of an 'About the author' heading or a rule that opens the final run of paragraphs."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if block.name == "hr":
+            return index
+        if re.fullmatch(r"h[1-6]", block.name or "") or (block.name == "p" and _is_heading_like(block)):
+            return index if _ABOUT_HEADING.match(plain_text(block.get_text(" "))) else None
+        if block.name != "p":
+            return None
+    return None
+
+
+def _is_heading_like(p: Tag) -> bool:
+    children = [c for c in p.contents if not (isinstance(c, NavigableString) and not c.strip())]
+    return len(children) == 1 and isinstance(children[0], Tag) and children[0].name in ("strong", "b")
+
+
+def read_bio(block: Tag, known: set[str], marked: bool) -> AuthorBio | None:
+    """An AuthorBio when the paragraph is marked as one; None for article text."""
+    text = plain_text(block.get_text(" "))
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    if not text or len(text) > 1500:
+        return None
+    more = _MORE_ABOUT.search(text)
+    more_name = display_name(more.group("name")) if more else ""
+    if more and not _looks_like_name(more_name):
+        more, more_name = None, ""
+    lead = _lead_name(block, text)
+    if more and lead and name_key(lead.name) != name_key(more_name):
+        lead = None  # the opening words are not the person the link is about
+    author_link = _author_link(block)
+    if more:
+        # the paragraph must be about the person the link names
+        if not (lead or name_key(text).startswith(name_key(more_name)) or author_link):
+            return None
+    elif not (lead and _verb_follows(text, lead.name)):
+        return None
+    name = display_name(lead.name) if lead else more_name
+    score = (2 if more else 0) + bool(author_link) + bool(lead and lead.set_apart) \
+        + (name_key(name) in known) + marked
+    if score < 2:
+        return None
+    bio_text = text[: more.start()].strip() if more else text
+    return AuthorBio(name=name, bio=bio_text, url=author_link or (lead.linked if lead else ""), source="post")
+
+
+def _verb_follows(text: str, name: str) -> bool:
+    if not name:
+        return False
+    rest = text[len(name):] if text.startswith(name) else text.split(name, 1)[-1]
+    rest = rest.lstrip(" ,")
+    return bool(_BIO_VERB.match(rest))
+
+
+def _lead_name(block: Tag, text: str) -> _Lead | None:
+    """The name a bio opens with: set apart in its own element, or two to five capitalised words."""
+    first = next((c for c in block.contents if not (isinstance(c, NavigableString) and not c.strip())), None)
+    if isinstance(first, Tag) and first.name in _SET_APART:
+        name = plain_text(first.get_text(" "))
+        if _looks_like_name(name):
+            href = first.get("href", "") if first.name == "a" else ""
+            inner_link = first.find("a", href=True)
+            return _Lead(name, True, href or (inner_link["href"] if inner_link else ""))
+    words = text.split()
+    taken: list[str] = []
+    for word in words[:7]:
+        bare = word.rstrip(",")
+        if bare[:1].isupper() or (taken and bare in _PARTICLES) or bare.lower() in HONORIFICS:
+            taken.append(bare)
+            if word.endswith(","):
+                break
+            continue
+        break
+    # the last capitalised word may be the start of the bio ("Jane Doe Reports…" is rare); keep it
+    if len([w for w in taken if w.lower() not in HONORIFICS]) < 2:
+        return None
+    return _Lead(" ".join(taken), False, "")
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 6 and all(w[:1].isupper() or w in _PARTICLES or w.lower() in HONORIFICS
+                                         for w in words) and len(name) <= 80
+
+
+def _author_link(block: Tag) -> str:
+    for link in block.find_all("a", href=True):
+        if _AUTHOR_PAGE.search(link["href"]) or _MORE_ABOUT.match(plain_text(link.get_text(" "))):
+            return link["href"]
+    return ""
+
+
+def profile_bios(author: dict | None, coauthors: list[Term]) -> list[AuthorBio]:
+    """Bios a site keeps outside the post: Co-Authors Plus terms and the user's description."""
+    bios = []
+    for term in coauthors:
+        bios.append(AuthorBio(display_name(term.name), plain_text(term.description), term.link, "term"))
+    if author and isinstance(author.get("name"), str) and author["name"].strip():
+        bios.append(AuthorBio(display_name(plain_text(author["name"])), plain_text(author.get("description")),
+                              str(author.get("link") or ""), "user"))
+    return bios

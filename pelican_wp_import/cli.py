@@ -1,0 +1,177 @@
+"""The pelican-wp-import command: convert saved WordPress JSON into Markdown files."""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fields import Options
+from .load import load_file
+from .model import Converted, Failed, ImportProblem, Skipped, where
+from .pipeline import convert_file
+from .resolve import Sidecars
+from .sources import json_files, sidecars_for
+from .write import OutputFolder
+
+# Below this many files a process pool costs more than it saves.
+_POOL_MIN_FILES = 64
+_SIDECARS: dict[Path, Sidecars] = {}  # per folder, set before the pool forks
+_OPTIONS = Options()
+
+
+@dataclass
+class Tally:
+    converted: int = 0
+    written: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    skipped: int = 0
+    warnings: int = 0
+    errors: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"{self.converted} posts converted ({self.written} written, {self.unchanged} unchanged, "
+                f"{self.kept} kept as edited), {self.skipped} skipped, {self.warnings} warnings, "
+                f"{self.errors} errors")
+
+
+class Reporter:
+    """Messages one line each on stderr, a progress bar when stderr is a terminal."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.quiet = quiet
+        self.progress = None
+        if sys.stderr.isatty() and not quiet and total > 1:
+            from rich.console import Console  # imported only when a person is watching
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("converting", total=total)
+
+    def say(self, line: str) -> None:
+        if self.progress is not None:
+            self.progress.console.print(line, markup=False, highlight=False)
+        elif not self.quiet or line.startswith("error"):
+            print(line, file=sys.stderr)
+
+    def advance(self) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pelican-wp-import",
+                                     description="Move a WordPress site to Markdown files and a Pelican site.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    convert = commands.add_parser("convert", help="convert saved WordPress REST API JSON to Markdown",
+                                  description="Convert files or folders of WordPress REST API JSON (posts, "
+                                              "pages, and users/categories/tags/media beside them) into one "
+                                              "Markdown file with YAML front matter per post.")
+    convert.add_argument("sources", nargs="+", metavar="SOURCE", help="a JSON file or a folder of them")
+    convert.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write Markdown into")
+    convert.add_argument("--force", action="store_true", help="overwrite files edited since they were written")
+    convert.add_argument("--private", choices=("skip", "hidden"), default="skip",
+                         help="what to do with private posts (default: skip)")
+    convert.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
+                         help="a custom post type not to import (repeatable)")
+    convert.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                         help="worker processes (default: one per CPU)")
+    convert.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    options = Options(private=args.private, exclude_types=tuple(args.exclude_type))
+    return run_convert(args.sources, Path(args.output), options, force=args.force, jobs=args.jobs,
+                       quiet=args.quiet)
+
+
+def run_convert(sources: list[str], output: Path, options: Options, force: bool = False, jobs: int = 0,
+                quiet: bool = False) -> int:
+    files, missing = json_files(sources, skip=output)
+    for source in missing:
+        print(f"error: {source}: no such file or folder", file=sys.stderr)
+    if not files:
+        print("error: no .json files to convert", file=sys.stderr)
+        return 1 if not missing else 2
+    folders = sorted({f.parent for f in files})
+    global _OPTIONS
+    _OPTIONS = options
+    _SIDECARS.clear()
+    _SIDECARS.update({folder: sidecars_for(folder, [f for f in files if f.parent == folder]) for folder in folders})
+    out = OutputFolder(output, force=force)
+    tally = Tally(errors=len(missing))
+    reporter = Reporter(len(files), quiet)
+    try:
+        for results in _convert_all(files, jobs):
+            for result in results:
+                _record(result, out, tally, reporter)
+            reporter.advance()
+    finally:
+        reporter.close()
+        out.save_manifest()
+    print(tally.summary(), file=sys.stderr)
+    return 1 if tally.errors else 0
+
+
+def _convert_all(files: list[Path], jobs: int):
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(files) < _POOL_MIN_FILES:
+        yield from map(_convert_one, files)
+        return
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from pool.map(_convert_one, files, chunksize=max(1, min(32, len(files) // (jobs * 8))))
+
+
+def _convert_one(path: Path) -> list:
+    loaded = load_file(path)
+    results: list = [("warning", line) for line in loaded.warnings]
+    if loaded.sidecar_kind:
+        return results
+    sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
+    return results + convert_file(loaded, sidecars, _OPTIONS)
+
+
+def _record(result, out: OutputFolder, tally: Tally, reporter: Reporter) -> None:
+    if isinstance(result, tuple):
+        tally.warnings += 1
+        reporter.say(f"warning: {result[1]}")
+        return
+    for warning in result.warnings:
+        tally.warnings += 1
+        reporter.say(f"warning: {where(result.source, result.post_id)}{warning}")
+    if isinstance(result, Skipped):
+        tally.skipped += 1
+        reporter.say(f"skipped: {where(result.source, result.post_id)}{result.reason}")
+    elif isinstance(result, Failed):
+        tally.errors += 1
+        reporter.say(f"error: {where(result.source, result.post_id)}{result.reason}")
+    elif isinstance(result, Converted):
+        try:
+            outcome = out.write(result)
+        except (ImportProblem, OSError) as exc:
+            tally.errors += 1
+            reason = exc.message if isinstance(exc, ImportProblem) else str(exc)
+            reporter.say(f"error: {where(result.source, result.post_id)}cannot write: {reason}")
+            return
+        tally.converted += 1
+        setattr(tally, outcome.state, getattr(tally, outcome.state) + 1)
+        for warning in outcome.warnings:
+            tally.warnings += 1
+            reporter.say(f"warning: {where(result.source, result.post_id)}{warning}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""One post through every room: resolve, clean, bios, markdown; out comes a Converted record."""
+from __future__ import annotations
+
+from .bios import extract_bios, name_key, profile_bios
+from .clean import MORE_SENTINEL, clean_html
+from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
+                     status_of, title_of)
+from .load import LoadedFile
+from .markdown import to_markdown
+from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
+from .resolve import Resolved, Sidecars, resolve
+from .text import plain_text
+
+
+def convert_file(loaded: LoadedFile, sidecars: Sidecars, options: Options) -> list:
+    """Every post of a loaded file as Converted, Skipped or Failed, in file order."""
+    results: list = [Failed(problem.message, problem.source, problem.post_id) for problem in loaded.problems]
+    for post in loaded.posts:
+        results.append(convert_post(post, sidecars, options))
+    return results
+
+
+def convert_post(post: RawPost, sidecars: Sidecars, options: Options) -> Converted | Skipped | Failed:
+    try:
+        return _convert(post, sidecars, options)
+    except ImportProblem as problem:
+        return Failed(problem.message, post.source, post.post_id, post.warnings)
+    except RecursionError:
+        return Failed("HTML too deeply nested to convert", post.source, post.post_id, post.warnings)
+
+
+def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted | Skipped:
+    kind, post_type = kind_of(post, options)
+    if kind is None:
+        return Skipped(f"post type {post_type!r} is excluded", post.source, post.post_id, post.warnings)
+    status, reason = status_of(post, options)
+    if status is None:
+        return Skipped(reason, post.source, post.post_id, post.warnings)
+    title = title_of(post)
+    date, modified = dates_of(post)
+    slug = slug_of(post, title)
+    resolved = resolve(post, sidecars)
+
+    html = _content_html(post)
+    cleaned = clean_html(html)
+    post.warnings.extend(cleaned.warnings)
+    known = [t.name for t in resolved.coauthors] + ([resolved.author["name"]] if resolved.author else [])
+    bios = extract_bios(cleaned.root, known)
+    body = to_markdown(cleaned.root)
+    summary = ""
+    if cleaned.has_more:
+        before, _, after = body.partition(MORE_SENTINEL)
+        summary, body = before.strip(), (before.rstrip() + "\n\n" + after.lstrip()).strip() + "\n"
+    excerpt = _hand_written_excerpt(post, cleaned.root.get_text(" "))
+    if excerpt:
+        summary = excerpt
+    if not body.strip():
+        post.warnings.append("post has no body text")
+
+    metadata = _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars)
+    return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings)
+
+
+def _content_html(post: RawPost) -> str:
+    content = post.data.get("content")
+    if isinstance(content, dict):
+        html = content.get("rendered")
+        if not isinstance(html, str):
+            html = content.get("raw") if isinstance(content.get("raw"), str) else ""
+        return html
+    if isinstance(content, str):
+        post.warnings.append("content is a plain string, not {'rendered': ...}; used as it is")
+        return content
+    if content is not None:
+        post.warnings.append(f"content is a JSON {type(content).__name__}; ignored")
+    return ""
+
+
+def _hand_written_excerpt(post: RawPost, content_text: str) -> str:
+    raw = post.data.get("excerpt")
+    html = raw.get("rendered") if isinstance(raw, dict) else raw
+    if not isinstance(html, str) or not plain_text(html) or is_automatic_excerpt(html, content_text):
+        return ""
+    return to_markdown(clean_html(html).root).strip()
+
+
+def bylines(bios: list[AuthorBio], resolved: Resolved) -> list[str]:
+    """Names from the bios when there are any; else Co-Authors Plus terms; else the post's author."""
+    if bios:
+        names = [b.name for b in bios]
+    elif resolved.coauthors:
+        names = [b.name for b in profile_bios(None, resolved.coauthors)]
+    else:
+        names = [b.name for b in profile_bios(resolved.author, [])]
+    seen, unique = set(), []
+    for name in names:
+        if name and name_key(name) not in seen:
+            seen.add(name_key(name))
+            unique.append(name)
+    return unique
+
+
+def author_records(authors: list[str], bios: list[AuthorBio], resolved: Resolved) -> list[dict]:
+    """One record per byline: the post's own bio first, else a profile bio from the site."""
+    by_name: dict[str, AuthorBio] = {}
+    for bio in profile_bios(resolved.author, resolved.coauthors) + bios:
+        key = name_key(bio.name)
+        if bio.bio or key not in by_name:
+            if key in by_name and by_name[key].source == "post" and bio.source != "post":
+                continue
+            by_name[key] = bio
+    records = []
+    for name in authors:
+        bio = by_name.get(name_key(name))
+        if bio and (bio.bio or bio.url):
+            records.append(AuthorBio(name, bio.bio, bio.url, bio.source).as_dict())
+    return records
+
+
+def _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars) -> dict:
+    data = post.data
+    authors = bylines(bios, resolved)
+    meta: dict = {"title": title, "date": date}
+    if modified is not None and modified != date:
+        meta["modified"] = modified
+    meta["slug"] = slug
+    meta["status"] = status
+    if post_type not in ("post", "page"):
+        meta["type"] = post_type
+    category = category_of(resolved.categories, data.get("link"), sidecars.category_by_slug)
+    if category:
+        meta["category"] = category
+    if resolved.categories:
+        meta["categories"] = [t.name for t in resolved.categories]
+    if resolved.tags:
+        meta["tags"] = [t.name for t in resolved.tags]
+    if authors:
+        meta["authors"] = authors
+        records = author_records(authors, bios, resolved)
+        if records:
+            meta["author_bios"] = records
+    if summary:
+        meta["summary"] = summary
+    if resolved.image_url:
+        meta["image"] = resolved.image_url
+        if resolved.image_alt:
+            meta["image_alt"] = resolved.image_alt
+    if data.get("sticky") is True:
+        meta["sticky"] = True
+    if resolved.categories or resolved.tags:
+        meta["wp_terms"] = {t.name: t.slug for t in resolved.categories + resolved.tags}
+    for key, value in (("wp_id", data.get("id")), ("wp_link", link_of(data.get("link"))),
+                       ("wp_guid", link_of(data.get("guid")))):
+        if value not in (None, ""):
+            meta[key] = value
+    if post_type == "page":
+        for key in ("parent", "menu_order"):
+            if isinstance(data.get(key), int) and data.get(key):
+                meta[key] = data[key]
+    return meta
+

@@ -1,0 +1,78 @@
+"""Find the JSON files a run reads and the sidecar files beside them."""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from .load import load_file
+from .resolve import Sidecars
+
+# Only files whose first bytes lack a "content" key can be sidecars: every post object has one
+# near its start, so post files are never parsed twice.
+_PEEK_BYTES = 1 << 16
+
+
+def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path], list[str]]:
+    """Every .json file named or found below the sources, sorted; and the sources that do not exist."""
+    found: list[Path] = []
+    missing: list[str] = []
+    skip_real = skip.resolve() if skip else None
+    for source in sources:
+        path = Path(source)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                                 and (skip_real is None or Path(folder, d).resolve() != skip_real))
+                found.extend(Path(folder, f) for f in sorted(files) if f.lower().endswith(".json"))
+        else:
+            missing.append(source)
+    unique = list(dict.fromkeys(found))
+    return unique, missing
+
+
+def may_be_sidecar(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_PEEK_BYTES)
+    except OSError:
+        return False
+    return b'"content"' not in head
+
+
+def sidecars_for(folder: Path, files: list[Path] | None = None) -> Sidecars:
+    """The sidecars of one folder (users, categories, tags, media), however their files are named."""
+    sidecars = Sidecars()
+    candidates = files if files is not None else sorted(folder.glob("*.json"))
+    for path in candidates:
+        if may_be_sidecar(path):
+            loaded = load_file(path)
+            if loaded.sidecar_kind:
+                sidecars.add(loaded.sidecar_kind, loaded.sidecar_items)
+    return sidecars
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """What changes when a folder's sidecars may have: the names, sizes and times of its JSON files."""
+    stamp = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    for entry in entries:
+        if entry.name.lower().endswith(".json") and entry.is_file():
+            info = entry.stat()
+            stamp.append((entry.name, info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_sidecars(folder: str, stamp: tuple) -> Sidecars:
+    return sidecars_for(Path(folder))
+
+
+def cached_sidecars(folder: Path) -> Sidecars:
+    """Sidecars of a folder, read once per change of the folder (the Pelican reader asks per file)."""
+    return _cached_sidecars(str(folder), folder_stamp(folder))

@@ -1,0 +1,53 @@
+"""Small text helpers shared by the rooms: plain text from WordPress HTML strings, and slugs."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from urllib.parse import unquote
+
+_TAG = re.compile(r"<[^>]*>")
+# Every kind of non-breaking or odd space WordPress titles carry, and runs of white space.
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+_SLUG_DROP = re.compile(r"[^\w\s-]", re.U)
+_SLUG_JOIN = re.compile(r"[-\s]+", re.U)
+# Characters no file name may hold on any system people publish from.
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+MAX_SLUG_BYTES = 200
+
+
+def plain_text(value: object) -> str:
+    """An HTML fragment (or a {'rendered': ...} object) as one line of plain text."""
+    if isinstance(value, dict):
+        value = value.get("rendered", value.get("raw", ""))
+    if not isinstance(value, str):
+        return "" if value is None else str(value)
+    # tags first, then entities, so an escaped '&lt;b&gt;' stays literal text
+    text = html.unescape(_TAG.sub("", value))
+    return _SPACES.sub(" ", text).strip()
+
+
+def slugify(text: str) -> str:
+    """A URL slug in the style of WordPress and Pelican: lower case, words joined by hyphens."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _SLUG_DROP.sub("", text)
+    return _SLUG_JOIN.sub("-", text).strip("-_")
+
+
+def safe_slug(slug: str, fallback: str = "post") -> str:
+    """A slug that is one safe path segment of at most MAX_SLUG_BYTES bytes."""
+    slug = unquote(slug or "")
+    slug = _UNSAFE_IN_NAME.sub("-", slug)
+    slug = re.sub(r"-{2,}", "-", slug).strip(" .-")
+    if not slug or set(slug) <= {"."}:
+        slug = fallback
+    return truncate_bytes(slug, MAX_SLUG_BYTES).rstrip(" .-") or fallback
+
+
+def truncate_bytes(text: str, limit: int) -> str:
+    """Cut text to at most limit UTF-8 bytes without splitting a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")

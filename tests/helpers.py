@@ -1,0 +1,31 @@
+"""Helpers the site and command tests share: run a real Pelican build, read written Markdown."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from pelican_wp_import.frontmatter import split
+
+
+def build_site(content: Path, output: Path, **overrides) -> Path:
+    """Build a site with the project's settings into output, as `pelican content -s pelicanconf.py` would."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+        "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False, "DELETE_OUTPUT_DIRECTORY": True, **overrides})
+    Pelican(settings).run()
+    return output
+
+
+def html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "lxml")
+
+
+def read_markdown(path: Path) -> tuple[dict, str]:
+    parsed = split(path.read_text("utf-8"))
+    assert parsed is not None, f"{path} has no YAML front matter"
+    return parsed

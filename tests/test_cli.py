@@ -1,0 +1,105 @@
+"""The convert command: exit codes, the summary, sidecars, pages, parallel runs, the progress bar."""
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT
+from helpers import read_markdown
+from pelican_wp_import.cli import main
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "pelican_wp_import.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_usage_errors_exit_2():
+    assert run("convert", CONTENT).returncode == 2  # no --output
+    assert run("convert", "--output", "x", "--bogus", CONTENT).returncode == 2
+    assert run().returncode == 2
+
+
+def test_missing_source_is_named(tmp_path):
+    result = run("convert", tmp_path / "nope", "--output", tmp_path / "out")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'nope'}: no such file or folder" in result.stderr
+
+
+def test_demo_content_converts_with_a_summary(tmp_path):
+    result = run("convert", CONTENT, "--output", tmp_path / "out")
+    assert result.returncode == 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == ("13 posts converted (13 written, 0 unchanged, 0 kept as edited), 0 skipped, "
+                    "2 warnings, 0 errors")
+    assert (tmp_path / "out" / "pages" / "about.md").exists()
+    assert len(list((tmp_path / "out").glob("*.md"))) == 12
+
+
+def test_the_installed_command_runs(tmp_path):
+    result = subprocess.run(["pelican-wp-import", "convert", str(CONTENT / "pages"), "-o", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "pages" / "about.md").exists()
+
+
+def test_array_posts_take_names_from_sidecars(tmp_path):
+    assert main(["convert", str(CONTENT / "archive"), "--output", str(tmp_path), "-q"]) == 0
+    meta, _ = read_markdown(tmp_path / "students-tag-basking-shark.md")
+    assert meta["category"] == "Science"
+    assert meta["tags"] == ["Marine life", "Research station"]
+    assert meta["image"].endswith("basking-shark.jpg") and meta["image_alt"]
+    assert meta["authors"] == ["Tobias Lindqvist", "Maren Okonkwo"]
+    assert meta["wp_terms"]["Research station"] == "research-station"
+
+
+def test_parallel_and_serial_runs_write_the_same_bytes(tmp_path):
+    write_corpus(150, tmp_path / "in")
+    assert main(["convert", str(tmp_path / "in"), "-o", str(tmp_path / "a"), "-j", "1", "-q"]) == 0
+    assert main(["convert", str(tmp_path / "in"), "-o", str(tmp_path / "b"), "-j", "2", "-q"]) == 0
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("*.md")}
+    b = {p.name: p.read_bytes() for p in (tmp_path / "b").glob("*.md")}
+    assert len(a) == 150 and a == b
+
+
+def test_array_pages_of_posts_convert_like_single_files(tmp_path):
+    write_corpus(120, tmp_path / "single")
+    write_corpus(120, tmp_path / "arrays", arrays=True)
+    assert main(["convert", str(tmp_path / "single"), "-o", str(tmp_path / "a"), "-q"]) == 0
+    assert main(["convert", str(tmp_path / "arrays"), "-o", str(tmp_path / "b"), "-q"]) == 0
+    a = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("*.md")}
+    b = {p.name: p.read_bytes() for p in (tmp_path / "b").glob("*.md")}
+    assert len(a) == 120 and a == b
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    write_corpus(80, tmp_path / "in")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(tmp_path / "in"),
+                             "-o", str(tmp_path / "out")], stderr=follower, stdout=subprocess.DEVNULL,
+                            cwd=ROOT, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(leader)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "converting" in shown and "\x1b[" in shown  # a live bar, drawn with terminal codes
+    assert "80 posts converted" in shown
+    piped = run("convert", tmp_path / "in", "-o", tmp_path / "out2")
+    assert "converting" not in piped.stderr and "\x1b[" not in piped.stderr
