@@ -57,7 +57,8 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     if not body.strip():
         post.warnings.append("post has no body text")
 
-    metadata = _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars)
+    metadata = _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
+                         options)
     return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings)
 
 
@@ -100,14 +101,17 @@ def bylines(bios: list[AuthorBio], resolved: Resolved) -> list[str]:
     return unique
 
 
+# Whose words describe a byline best: the post's own bio, then the Co-Authors Plus profile, then the user's.
+_BIO_RANK = {"user": 0, "term": 1, "post": 2}
+
+
 def author_records(authors: list[str], bios: list[AuthorBio], resolved: Resolved) -> list[dict]:
-    """One record per byline: the post's own bio first, else a profile bio from the site."""
+    """One record per byline, from the best source that has words about the person."""
     by_name: dict[str, AuthorBio] = {}
     for bio in profile_bios(resolved.author, resolved.coauthors) + bios:
         key = name_key(bio.name)
-        if bio.bio or key not in by_name:
-            if key in by_name and by_name[key].source == "post" and bio.source != "post":
-                continue
+        current = by_name.get(key)
+        if current is None or bio.bio and (not current.bio or _BIO_RANK[bio.source] >= _BIO_RANK[current.source]):
             by_name[key] = bio
     records = []
     for name in authors:
@@ -117,7 +121,8 @@ def author_records(authors: list[str], bios: list[AuthorBio], resolved: Resolved
     return records
 
 
-def _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars) -> dict:
+def _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
+              options) -> dict:
     data = post.data
     authors = bylines(bios, resolved)
     meta: dict = {"title": title, "date": date}
@@ -127,7 +132,8 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
     meta["status"] = status
     if post_type not in ("post", "page"):
         meta["type"] = post_type
-    category = category_of(resolved.categories, data.get("link"), sidecars.category_by_slug)
+    link = data.get("link") if options.category_from_link else None
+    category = category_of(resolved.categories, link, sidecars.category_by_slug)
     if category:
         meta["category"] = category
     if resolved.categories:

@@ -29,8 +29,21 @@ def options_from(settings: dict) -> Options:
                    category_from_link=settings.get("WP_IMPORT_CATEGORY_FROM_LINK", True))
 
 
+_RENDERERS: dict[int, tuple] = {}  # id(settings) -> (settings, render): one Markdown per build
+
+
 def markdown_renderer(settings: dict):
     """Pelican's Markdown settings without the 'meta' extension: a body line like 'Note: …' is text."""
+    cached = _RENDERERS.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    render = _new_renderer(settings)
+    _RENDERERS.clear()
+    _RENDERERS[id(settings)] = (settings, render)
+    return render
+
+
+def _new_renderer(settings: dict):
     from markdown import Markdown
 
     config = dict(settings["MARKDOWN"])
