@@ -29,6 +29,10 @@ _CAPTION_SHORTCODE = re.compile(r"\[caption\b([^\]]*)\]([\s\S]*?)\[/caption\]", 
 # Literal shortcodes of plugins that are not active: [name attr="x"], [/name], [name_with_underscore].
 _SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:\s+[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s\]]+))*)\s*/?\]")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_MORE_SPAN_ID = re.compile(r"^more-\d+$")
+# Gutenberg's block delimiters (<!-- wp:paragraph -->): dropped before parsing, as the tree would
+# only drop them after; <!--more--> is not one of them and stays.
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
 
 
 @dataclass
@@ -40,21 +44,107 @@ class Cleaned:
     warnings: list[str] = field(default_factory=list)
 
 
+class _Tag(Tag):
+    """A Tag whose find_parent(name) walks the parents directly.
+
+    markdownify asks every element for find_parent('pre'); bs4's general matcher made that a third
+    of the conversion time.
+    """
+
+    def find_parent(self, name=None, attrs={}, string=None, **kwargs):  # noqa: B006 - bs4's signature
+        if isinstance(name, str) and not attrs and string is None and not kwargs:
+            node = self.parent
+            while node is not None:
+                if node.name == name:
+                    return node
+                node = node.parent
+            return None
+        return super().find_parent(name, attrs, string, **kwargs)
+
+
+def parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml", element_classes={Tag: _Tag})
+
+
 def clean_html(html: str) -> Cleaned:
     warnings: list[str] = []
     html, restored = restore_lost_openings(html)
     if restored:
         warnings.append(f"{restored} paragraph or inline opening tags were missing and were restored")
     html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
-    root = BeautifulSoup(html, "lxml")
+    html = _BLOCK_COMMENT.sub("", html)
+    root = parse(html)
     body = root.body or root
     cleaned = Cleaned(body, warnings=warnings)
-    flatten_deep_nesting(body, warnings)
-    cleaned.has_more = drop_clutter(body)
+    found = take_inventory(body)
+    flatten_deep_nesting(found.too_deep, warnings)
+    cleaned.has_more = drop_clutter(body, found)
     wpautop(body)
-    normalise_captions(body)
-    warn_literal_shortcodes(body, warnings)
+    if found.has_captions:
+        normalise_captions(found)
+    warn_literal_shortcodes(found.bracketed_texts, warnings)
     return cleaned
+
+
+@dataclass
+class Inventory:
+    """What one walk over the tree found, so that each cleaning step needs no search of its own."""
+
+    comments: list = field(default_factory=list)
+    clutter: list = field(default_factory=list)  # scripts, styles, spacers
+    paragraphs: list = field(default_factory=list)
+    bracketed_texts: list = field(default_factory=list)  # text with '[' outside code: maybe shortcodes
+    too_deep: list = field(default_factory=list)  # tags at MAX_NESTING that still hold tags
+    more_span: Tag | None = None  # how the REST API renders <!--more-->: <span id="more-123"></span>
+    caption_boxes: list = field(default_factory=list)  # div.wp-caption, figure.wp-caption
+    caption_texts: list = field(default_factory=list)  # .wp-caption-text
+    galleries: list = field(default_factory=list)  # div.gallery, a classic [gallery]
+
+    @property
+    def has_captions(self) -> bool:
+        return bool(self.caption_boxes or self.caption_texts or self.galleries)
+
+
+_CLUTTER_TAGS = frozenset(("script", "style", "noscript"))
+_CAPTION_CLASSES = frozenset(("wp-caption", "wp-caption-text", "gallery"))
+
+
+def take_inventory(root: Tag) -> Inventory:
+    """Walk the tree once, in document order, without recursion."""
+    found = Inventory()
+    stack = [(child, 1, False) for child in reversed(root.contents)]
+    while stack:
+        node, depth, in_code = stack.pop()
+        if isinstance(node, Comment):
+            found.comments.append(node)
+            continue
+        if isinstance(node, NavigableString):
+            if not in_code and "[" in node:
+                found.bracketed_texts.append(node)
+            continue
+        name = node.name
+        classes = node.attrs.get("class") or ()
+        if name in _CLUTTER_TAGS or "wp-block-spacer" in classes:
+            found.clutter.append(node)
+            continue
+        if name == "p":
+            found.paragraphs.append(node)
+        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.attrs.get("id") or ""):
+            found.more_span = node
+        if classes and _CAPTION_CLASSES.intersection(classes):
+            if "wp-caption" in classes and name in ("div", "figure"):
+                found.caption_boxes.append(node)
+            if "wp-caption-text" in classes:
+                found.caption_texts.append(node)
+            if "gallery" in classes and name == "div":
+                found.galleries.append(node)
+        if depth >= MAX_NESTING:
+            if any(isinstance(c, Tag) for c in node.contents):
+                found.too_deep.append(node)
+            continue
+        code = in_code or name in ("pre", "code")
+        stack.extend((child, depth + 1, code) for child in reversed(node.contents))
+    return found
 
 
 # --- lost tags --------------------------------------------------------------------------------
@@ -133,42 +223,68 @@ def _caption_shortcode_to_figure(match: re.Match) -> str:
 
 # --- structure ---------------------------------------------------------------------------------
 
-def flatten_deep_nesting(root: Tag, warnings: list[str]) -> None:
-    """Unwrap tags nested deeper than MAX_NESTING, iteratively, keeping all their text."""
-    too_deep: list[Tag] = []
-    stack = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        for child in node.contents:
-            if isinstance(child, Tag):
-                if depth + 1 > MAX_NESTING:
-                    too_deep.append(child)
-                stack.append((child, depth + 1))
+def flatten_deep_nesting(too_deep: list[Tag], warnings: list[str]) -> None:
+    """Tags nested deeper than MAX_NESTING keep their text and lose their inner tags.
+
+    Replacing each too-deep subtree by its text is linear; unwrapping tag by tag walked every
+    ancestor each time, which took seconds on a scraped page of 20,000 nested <div>s.
+    """
     if not too_deep:
         return
-    for tag in reversed(too_deep):
-        tag.unwrap()
-    warnings.append(f"HTML nested more than {MAX_NESTING} levels deep; {len(too_deep)} inner tags unwrapped, "
+    inner = 0
+    for tag in too_deep:
+        inner += sum(1 for _ in tag.find_all(True))
+        text = tag.get_text()
+        tag.clear()
+        tag.append(text)
+    warnings.append(f"HTML nested more than {MAX_NESTING} levels deep; {inner} inner tags unwrapped, "
                     "their text kept")
 
 
-def drop_clutter(root: Tag) -> bool:
+def drop_clutter(root: Tag, found: Inventory) -> bool:
     """Remove comments, scripts, spacers and empty paragraphs; mark <!--more-->. True if it was there."""
     has_more = False
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
-        if comment.strip().lower().startswith("more") and not has_more:
+    for comment in found.comments:
+        if not has_more and comment.strip().lower().startswith("more"):
             has_more = True
-            marker = BeautifulSoup(f"<p>{MORE_SENTINEL}</p>", "html.parser").p
-            _lift_to_top(comment, root).insert_before(marker)
+            _mark_more(comment, root)
         comment.extract()
-    for tag in root.find_all(["script", "style", "noscript"]):
+    for tag in found.clutter:
         tag.decompose()
-    for tag in root.find_all(class_="wp-block-spacer"):
-        tag.decompose()
-    for p in root.find_all("p"):
-        if not p.find(True) and not p.get_text().strip(" \t\r\n\u00a0"):
+    for p in found.paragraphs:
+        if p.parent is not None and all(isinstance(c, NavigableString) and not c.strip(" \t\r\n\u00a0")
+                                        for c in p.contents):
             p.decompose()
+    if not has_more and found.more_span is not None:
+        has_more = True
+        _mark_more(found.more_span, root)
+        found.more_span.decompose()
     return has_more
+
+
+def _mark_more(comment: Comment, root: Tag) -> None:
+    """Put the more marker between top-level blocks where <!--more--> was, splitting its paragraph."""
+    marker = BeautifulSoup(f"<p>{MORE_SENTINEL}</p>", "html.parser").p
+    top = _lift_to_top(comment, root)
+    if top is comment or not _has_text_before(comment, top):
+        top.insert_before(marker)
+        return
+    top.insert_after(marker)
+    rest = list(comment.next_siblings)
+    if comment.parent is top and top.name == "p" and any(str(node).strip() for node in rest):
+        after = BeautifulSoup("<p></p>", "html.parser").p
+        for node in rest:
+            after.append(node.extract())
+        marker.insert_after(after)
+
+
+def _has_text_before(node, top: Tag) -> bool:
+    for piece in top.descendants:
+        if piece is node:
+            return False
+        if isinstance(piece, NavigableString) and not isinstance(piece, Comment) and piece.strip():
+            return True
+    return False
 
 
 def _lift_to_top(node, root: Tag):
@@ -204,17 +320,32 @@ def _wrap_run(run: list) -> None:
         node.extract()
 
 
-def normalise_captions(root: Tag) -> None:
+def normalise_captions(found: Inventory) -> None:
     """Every captioned image becomes <figure><img><figcaption>, whatever markup WordPress used."""
-    for div in root.find_all(["div", "figure"], class_="wp-caption"):
-        caption = div.find(class_="wp-caption-text")
-        if caption is not None:
-            caption.name = "figcaption"
-            caption.attrs = {}
-        div.name = "figure"
-        div.attrs = {"class": ["wp-caption"]}
-    for gallery in root.find_all(["div"], class_="gallery"):
+    boxes = {id(box) for box in found.caption_boxes}
+    captioned: set[int] = set()
+    for gallery in found.galleries:
         _classic_gallery(gallery)
+    for caption in found.caption_texts:  # in document order: a box's first caption is its caption
+        if caption.name == "figcaption":
+            continue  # a gallery item's, done above
+        box = next((p for p in caption.parents if id(p) in boxes), None)
+        if box is None:
+            # a caption whose wrapper lost its wp-caption class (themes and migrations drop it)
+            box = caption.parent
+            if box is None or box.name != "div" or not _holds_image(box):
+                continue
+            box.name, box.attrs = "figure", {"class": ["wp-caption"]}
+        if id(box) in captioned:
+            continue
+        captioned.add(id(box))
+        caption.name, caption.attrs = "figcaption", {}
+    for box in found.caption_boxes:
+        box.name, box.attrs = "figure", {"class": ["wp-caption"]}
+
+
+def _holds_image(tag: Tag) -> bool:
+    return any(getattr(node, "name", None) == "img" for node in tag.descendants)
 
 
 def _classic_gallery(gallery: Tag) -> None:
@@ -237,11 +368,9 @@ def _classic_gallery(gallery: Tag) -> None:
         br.decompose()
 
 
-def warn_literal_shortcodes(root: Tag, warnings: list[str]) -> None:
+def warn_literal_shortcodes(texts: list, warnings: list[str]) -> None:
     names: list[str] = []
-    for text in root.find_all(string=_SHORTCODE):
-        if text.find_parent(["pre", "code"]):
-            continue
+    for text in texts:
         for match in _SHORTCODE.finditer(text):
             closing, name, attrs = match.groups()
             if closing or attrs or "_" in name or f"[/{name}]" in text:

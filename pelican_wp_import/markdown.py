@@ -8,17 +8,45 @@ from __future__ import annotations
 import re
 
 from bs4 import NavigableString, Tag
+from bs4.element import PreformattedString
 from markdownify import ATX, MarkdownConverter
 
 # Classes that name a code block's language: language-x, lang-x, brush: x (SyntaxHighlighter).
 _LANG_CLASS = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
 _BRUSH = re.compile(r"brush\s*:\s*([\w+#.-]+)")
-# Text that Markdown would read as markup.
-_ESCAPE_CHARS = re.compile(r"(?P<star>\*)|(?P<tick>`)|(?P<under>(?<!\w)_|_(?!\w))|(?P<lt><(?=[A-Za-z/!?]))"
-                           r"|(?P<amp>&(?=#?\w+;))|(?P<brace>\{(?=[:#.]))|(?P<caret>\[(?=\^))")
-# The same, at the start of a line, where block syntax lives: headings, quotes, list markers, rules.
-_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-{3,}\s*$)")
+# Text that Markdown would read as markup. A backslash only before a character Python-Markdown
+# escapes (C:\Users stays as it is); a run of underscores only at a word's edge (snake_case_name
+# stays, __init__ does not turn bold; a run is matched from its start, or a long one takes quadratic
+# time); a bracket only where it would open a link, image or footnote.
+_ESCAPE_CHARS = re.compile(r"(?P<backslash>\\(?=[\\`*_{}\[\]()>#+\-.!|]))|(?P<star>\*)|(?P<tick>`)"
+                           r"|(?P<under>(?<!\w)_+|(?<!_)_+(?!\w))|(?P<lt><(?=[A-Za-z/!?]))"
+                           r"|(?P<amp>&(?=#?\w+;))|(?P<brace>\{(?=[:#.]))|(?P<bracket>\[(?=\^|[^\[\]\n]*\][(\[]))")
+# Any character the pattern above can act on: most text has none and skips it.
+_MAYBE_SPECIAL = re.compile(r"[\\`*_<&{\[]")
+# The same, at the start of a line, where block syntax lives: headings (Python-Markdown needs no
+# space after '#'), quotes, list markers, rules and setext underlines.
+_LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$)")
+# Hashes at the end of an ATX heading, which Python-Markdown drops as closing hashes ("C#").
+_CLOSING_HASHES = re.compile(r"#+$")
+_HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 _BACKTICKS = re.compile(r"`+")
+# An image address that loads something: not missing, not a lazy-load plugin's data: placeholder.
+_LOADED_SRC = re.compile(r"(?!data:)\S")
+# The bullet of a list item as markdownify writes it, whose width it indents the item's lines by.
+_BULLET = re.compile(r"(?:[-*+]|\d+\.) ")
+# Python-Markdown (Pelican's reader) nests blocks in a list item only when indented by four spaces.
+LIST_INDENT = 4
+# Blank lines before a block's first line; stripping spaces too would unindent a code block.
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+# Each line of a quote, to put the quote marker before.
+_QUOTED_LINE = re.compile(r"^(.*)", re.M)
+# A fenced code block: its spaces and blank lines are the author's and are never tidied.
+_FENCED_CODE = re.compile(r"^(`{3,})[^\n]*\n[\s\S]*?\n\1$", re.M)
+# Lines of nothing but spaces, spaces at a line's end (two or more are a hard break, fewer are
+# noise), and runs of blank lines.
+_BLANK_LINE_SPACES = re.compile(r"^[ \t]+$", re.M)
+_LINE_END_SPACES = re.compile(r"[ \t]+$", re.M)
+_BLANK_LINES = re.compile(r"\n{3,}")
 # Attributes worth keeping on HTML that stays HTML; the rest is theme and editor clutter.
 _KEEP_ATTRS = {
     "a": ("href", "title", "rel"),
@@ -59,13 +87,24 @@ class WordPressConverter(MarkdownConverter):
     def escape(self, text, parent_tags):
         if not text:
             return ""
-        return _ESCAPE_CHARS.sub(_escape_one, text)
+        if _MAYBE_SPECIAL.search(text):
+            text = _ESCAPE_CHARS.sub(_escape_one, text)
+        if parent_tags & {"td", "th"}:
+            text = text.replace("|", "\\|")  # a pipe in a table cell would end the cell
+        return text
 
     def process_text(self, el, parent_tags=None):
         text = super().process_text(el, parent_tags=parent_tags)
-        if text and "_noformat" not in (parent_tags or ()) and _starts_line(el):
+        parent_tags = parent_tags or set()
+        if text and _follows_break(el) and "pre" not in parent_tags:
+            text = text.lstrip(" ")  # the line break already separates the words
+        if text and "_noformat" not in parent_tags and not parent_tags & _HEADINGS and _starts_line(el):
             text = _LINE_START.sub(_escape_line_start, text, count=1)
         return text
+
+    def convert_hN(self, n, el, text, parent_tags):
+        text = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group()), text.rstrip())
+        return super().convert_hN(n, el, text, parent_tags)
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -76,8 +115,10 @@ class WordPressConverter(MarkdownConverter):
         language = code_language(el)
         fence = "`" * max(3, 1 + max((len(m) for m in _BACKTICKS.findall(code)), default=0))
         if parent_tags & {"li", "blockquote", "td", "th"}:
-            # fenced blocks only work at the top level in Python-Markdown: indent instead
-            return "\n\n" + "\n".join("    " + line for line in code.split("\n")) + "\n\n"
+            # fenced blocks only work at the top level in Python-Markdown: indent instead, and name
+            # the language the way CodeHilite reads it in an indented block
+            lines = ([f":::{language}"] if language else []) + code.split("\n")
+            return "\n\n" + "\n".join("    " + line for line in lines) + "\n\n"
         return f"\n\n{fence}{language}\n{code}\n{fence}\n\n"
 
     def convert_code(self, el, text, parent_tags):
@@ -93,7 +134,12 @@ class WordPressConverter(MarkdownConverter):
     def convert_blockquote(self, el, text, parent_tags):
         if _is_embed_quote(el):
             return raw_block(el)
-        return super().convert_blockquote(el, text, parent_tags)
+        text = _LEADING_BLANK_LINES.sub("", text or "").rstrip()
+        if "_inline" in parent_tags or not text:
+            return super().convert_blockquote(el, text, parent_tags)
+        # markdownify strips the first line's spaces too, which would take it out of a code block
+        quoted = _QUOTED_LINE.sub(lambda m: "> " + m.group(1) if m.group(1) else ">", text)
+        return f"\n{quoted}\n\n"
 
     def convert_cite(self, el, text, parent_tags):
         if "blockquote" in parent_tags and el.parent is not None and el.parent.name == "blockquote":
@@ -101,8 +147,7 @@ class WordPressConverter(MarkdownConverter):
         return text
 
     def convert_figure(self, el, text, parent_tags):
-        if el.find("figcaption") is not None or "gallery" in el.get("class", []) \
-                or el.find("figure") is not None:
+        if "gallery" in el.get("class", []) or _holds(el, ("figcaption", "figure")):
             return raw_block(el)
         return text if text.startswith("\n") else f"\n\n{text.strip()}\n\n"
 
@@ -134,9 +179,13 @@ class WordPressConverter(MarkdownConverter):
         return super().convert_sup(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):
-        if not el.get("src") and (el.get("data-src") or el.get("data-lazy-src")):
-            el["src"] = el.get("data-src") or el.get("data-lazy-src")
-        return super().convert_img(el, text, parent_tags)
+        lazy = el.get("data-src") or el.get("data-lazy-src")
+        if lazy and not _LOADED_SRC.match(el.get("src", "")):
+            el["src"] = lazy  # a lazy-load plugin's placeholder stood in for the image
+        return _entity_quoted_title(super().convert_img(el, text, parent_tags), el)
+
+    def convert_a(self, el, text, parent_tags):
+        return _entity_quoted_title(super().convert_a(el, text, parent_tags), el)
 
     def _footnote_definitions(self, el, parent_tags):
         lines = []
@@ -153,7 +202,16 @@ class WordPressConverter(MarkdownConverter):
     def convert_li(self, el, text, parent_tags):
         if "_fn" in parent_tags:
             return text
-        return super().convert_li(el, text, parent_tags)
+        item = super().convert_li(el, text, parent_tags)
+        bullet = _BULLET.match(item)
+        if bullet is None:
+            return item
+        width = len(bullet.group())
+        item = re.sub(rf"(?m)^ {{{width}}}", " " * max(LIST_INDENT, width), item)
+        if "\n\n" in item.strip():
+            # an item of several blocks ends with a blank line, or the next bullet joins its paragraph
+            item = item.rstrip("\n") + "\n\n"
+        return item
 
 
 def _escape_one(match: re.Match) -> str:
@@ -162,7 +220,7 @@ def _escape_one(match: re.Match) -> str:
         return "&lt;"
     if kind == "amp":
         return "&amp;"
-    return "\\" + match.group()
+    return "".join("\\" + char for char in match.group())
 
 
 def _escape_line_start(match: re.Match) -> str:
@@ -170,6 +228,19 @@ def _escape_line_start(match: re.Match) -> str:
     if digits:
         return f"{lead}{digits}\\{dot}"
     return f"{lead}\\{marker}"
+
+
+def _entity_quoted_title(markdown: str, el: Tag) -> str:
+    """markdownify writes a quote in a title as \\", which Python-Markdown keeps, backslash and all."""
+    title = el.get("title") or ""
+    if '"' not in title:
+        return markdown
+    return markdown.replace(' "%s")' % title.replace('"', r'\"'), ' "%s")' % title.replace('"', "&quot;"))
+
+
+def _follows_break(el: NavigableString) -> bool:
+    prev = el.previous_sibling
+    return isinstance(prev, Tag) and prev.name == "br"
 
 
 def _starts_line(el: NavigableString) -> bool:
@@ -189,10 +260,14 @@ def _starts_line(el: NavigableString) -> bool:
 
 def _code_text(pre: Tag) -> str:
     """The code as its author wrote it: entities decoded, markup around it dropped."""
-    code = pre.get_text()
-    if code.startswith("\n"):  # HTML ignores a newline right after <pre>
-        code = code[1:]
-    if code.endswith("\n"):
+    # the visual editor writes line breaks in code as <br>, which get_text() would drop
+    code = "".join("\n" if isinstance(node, Tag) else str(node) for node in pre.descendants
+                   if isinstance(node, Tag) and node.name == "br"
+                   or isinstance(node, NavigableString) and not isinstance(node, PreformattedString))
+    first = pre.contents[0] if pre.contents else None
+    if isinstance(first, NavigableString) and first.startswith("\n"):
+        code = code[1:]  # HTML ignores a newline right after <pre>, not one after <pre><code>
+    if code.endswith("\n"):  # the closing fence's line ends it
         code = code[:-1]
     return code
 
@@ -227,30 +302,42 @@ def _is_embed_quote(el: Tag) -> bool:
     return bool(_EMBED_QUOTE_CLASSES & set(el.get("class", [])))
 
 
+def _holds(el: Tag, names: tuple[str, ...]) -> bool:
+    """True when a tag of one of these names is inside el (a plain walk: bs4's find() is slow here)."""
+    return any(getattr(node, "name", None) in names for node in el.descendants)
+
+
+def _tags_in(el: Tag):
+    return (node for node in el.descendants if isinstance(node, Tag))
+
+
+_BLOCKS_IN_CELLS = ("p", "ul", "ol", "br", "pre", "blockquote", "div", "figure", "table", "img", "hr")
+
+
 def is_simple_table(table: Tag) -> bool:
     """A table a pipe table can hold: a header row first, no spans, one line of text per cell."""
-    rows = table.find_all("tr")
-    if not rows or table.find("table") is not None:
+    rows = [tag for tag in _tags_in(table) if tag.name == "tr"]
+    if not rows or _holds(table, ("table",)):
         return False
-    first = rows[0].find_all(["td", "th"], recursive=False)
+    first = [c for c in rows[0].children if getattr(c, "name", None) in ("td", "th")]
     if not first or any(cell.name != "th" for cell in first):
         return False
     width = len(first)
     for row in rows:
-        cells = row.find_all(["td", "th"], recursive=False)
+        cells = [c for c in row.children if getattr(c, "name", None) in ("td", "th")]
         if len(cells) != width:
             return False
         for cell in cells:
             if cell.get("colspan") not in (None, "1") or cell.get("rowspan") not in (None, "1"):
                 return False
-            if cell.find(["p", "ul", "ol", "br", "pre", "blockquote", "div", "figure", "table", "img", "hr"]):
+            if _holds(cell, _BLOCKS_IN_CELLS):
                 return False
     return True
 
 
 def tidy_for_html(el: Tag) -> Tag:
     """Drop editor and theme attributes from HTML that stays HTML."""
-    for tag in [el] + el.find_all(True):
+    for tag in [el, *_tags_in(el)]:
         keep = _KEEP_ATTRS.get(tag.name, ("class",) if tag.name in ("figure", "blockquote", "div") else ())
         tag.attrs = {k: v for k, v in tag.attrs.items() if k in keep}
     return el
@@ -267,5 +354,20 @@ def raw_block(el: Tag) -> str:
 def to_markdown(root: Tag) -> str:
     """The Markdown of a cleaned post body."""
     text = WordPressConverter().convert_soup(root)
-    text = re.sub(r"[ \t]+\n", lambda m: "  \n" if m.group().startswith("  ") else "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    pieces, done = [], 0
+    for fence in _FENCED_CODE.finditer(text):
+        pieces += [_tidy_spaces(text[done:fence.start()]), fence.group()]
+        done = fence.end()
+    pieces.append(_tidy_spaces(text[done:]))
+    return "".join(pieces).strip() + "\n"
+
+
+def _tidy_spaces(text: str) -> str:
+    """Markdown text outside code blocks without the spaces and blank lines conversion left over."""
+    text = _BLANK_LINE_SPACES.sub("", text)
+    text = _LINE_END_SPACES.sub(lambda m: "  " if m.group().startswith("  ") else "", text)
+    text = _BLANK_LINES.sub("\n\n", text)
+    # a hard break (two spaces) with nothing after it: before a blank line or at the very end
+    text = text.replace("  \n\n", "\n\n")
+    body = text.rstrip("\n")
+    return body[:-2] + text[len(body):] if body.endswith("  ") else text

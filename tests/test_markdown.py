@@ -1,0 +1,340 @@
+"""WordPress HTML -> Markdown, text and blocks: literal pairs, and the Markdown rendered back by Pelican.
+
+Code blocks are in test_markdown_code.py, tables in test_markdown_tables.py, images, captions,
+galleries and embeds in test_markdown_figures.py.
+"""
+from markdown_pairs import md
+from roundtrip import render
+
+from pelican_wp_import.clean import MORE_SENTINEL, clean_html
+
+
+# --- paragraphs and lost tags --------------------------------------------------------------------
+
+def test_paragraphs():
+    assert md("<p>First paragraph.</p>\n<p>Second paragraph.</p>") == "First paragraph.\n\nSecond paragraph.\n"
+
+
+def test_text_separated_by_blank_lines_becomes_paragraphs():
+    html = "First paragraph with <em>style</em>.\n\nSecond paragraph.\n\n\nThird, after two blank lines."
+    assert md(html) == "First paragraph with *style*.\n\nSecond paragraph.\n\nThird, after two blank lines.\n"
+
+
+def test_text_between_blocks_becomes_paragraphs():
+    html = "Intro text.\n<h2>Heading</h2>\nBody text.\n\n<ul><li>Item</li></ul>\nClosing text."
+    assert md(html) == "Intro text.\n\n## Heading\n\nBody text.\n\n- Item\n\nClosing text.\n"
+
+
+def test_paragraphs_that_lost_their_opening_tags():
+    html = "First para.</p>\nSecond para.</p>"
+    assert md(html) == "First para.\n\nSecond para.\n"
+    assert render(md(html)) == "<p>First para.</p>\n<p>Second para.</p>"
+
+
+def test_paragraph_after_a_complete_one_lost_its_opening():
+    assert md("<p>Kept.</p>\nLost opening.</p>") == "Kept.\n\nLost opening.\n"
+
+
+def test_inline_tags_that_lost_their_openings_leave_nothing_behind():
+    assert md("Name</span> is a reporter.</p>") == "Name is a reporter.\n"
+    assert md("Jane Doe</strong> wrote this.</p>") == "**Jane Doe** wrote this.\n"
+
+
+def test_lost_openings_are_reported():
+    assert clean_html("First para.</p>\nSecond para.</p>").warnings == [
+        "2 paragraph or inline opening tags were missing and were restored"]
+
+
+def test_empty_paragraphs_are_dropped():
+    assert md("<p>One.</p><p>&nbsp;</p><p> </p><p>Two.</p>") == "One.\n\nTwo.\n"
+
+
+# --- headings, emphasis, links ---------------------------------------------------------------------
+
+def test_atx_headings():
+    html = "<h1>One</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4><h5>Five</h5><h6>Six</h6>"
+    assert md(html) == "# One\n\n## Two\n\n### Three\n\n#### Four\n\n##### Five\n\n###### Six\n"
+    assert render(md(html)) == ("<h1>One</h1>\n<h2>Two</h2>\n<h3>Three</h3>\n"
+                                "<h4>Four</h4>\n<h5>Five</h5>\n<h6>Six</h6>")
+
+
+def test_heading_with_markup_inside():
+    assert md("<h2><strong>Bold</strong> and <em>styled</em></h2>") == "## **Bold** and *styled*\n"
+
+
+def test_numbered_heading_needs_no_escape():
+    # '## 1. Introduction' cannot be a list; '## 1\. Introduction' would only be noise
+    assert md("<h2>1. Introduction</h2>") == "## 1. Introduction\n"
+
+
+def test_hash_ending_a_heading_is_kept():
+    assert md("<h2>Learning C#</h2>") == "## Learning C\\#\n"
+    assert render(md("<h2>Learning C#</h2>")) == "<h2>Learning C#</h2>"
+
+
+def test_emphasis_and_strong():
+    html = "<p>Some <em>emphasis</em>, <strong>strong</strong>, <b>bold</b> and <i>italic</i>.</p>"
+    assert md(html) == "Some *emphasis*, **strong**, **bold** and *italic*.\n"
+
+
+def test_nested_emphasis_and_spaces_inside_the_tag():
+    assert md("<p><strong><em>both</em></strong> and <em>word </em>next</p>") == "***both*** and *word* next\n"
+
+
+def test_link_with_title():
+    html = '<p>A <a href="https://example.com/" title="Example site">link</a>.</p>'
+    assert md(html) == 'A [link](https://example.com/ "Example site").\n'
+    assert render(md(html)) == '<p>A <a href="https://example.com/" title="Example site">link</a>.</p>'
+
+
+def test_link_title_with_quotes():
+    html = """<p><a href="/x" title='Say "hi"'>quoted</a></p>"""
+    assert md(html) == '[quoted](/x "Say &quot;hi&quot;")\n'
+    assert render(md(html)) == '<p><a href="/x" title="Say &quot;hi&quot;">quoted</a></p>'
+
+
+def test_autolink_when_the_text_is_the_address():
+    html = '<p>See <a href="https://example.com/a_b?x=1&amp;y=2">https://example.com/a_b?x=1&amp;y=2</a>.</p>'
+    assert md(html) == "See <https://example.com/a_b?x=1&y=2>.\n"
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+def test_flat_lists():
+    assert md("<ul><li>One</li><li>Two</li></ul>") == "- One\n- Two\n"
+    assert md("<ol><li>First</li><li>Second</li></ol>") == "1. First\n2. Second\n"
+
+
+def test_nested_lists_indent_by_four_spaces():
+    html = "<ul><li>One<ul><li>Two<ol><li>Three</li><li>Four</li></ol></li></ul></li><li>Five</li></ul>"
+    assert md(html) == "- One\n    - Two\n        1. Three\n        2. Four\n- Five\n"
+    assert render(md(html)) == ("<ul>\n<li>One<ul>\n<li>Two<ol>\n<li>Three</li>\n<li>Four</li>\n</ol>\n</li>\n"
+                                "</ul>\n</li>\n<li>Five</li>\n</ul>")
+
+
+def test_bullets_nested_in_a_numbered_list():
+    html = "<ol><li>Step one<ul><li>Detail<ol><li>Sub-step</li></ol></li></ul></li><li>Step two</li></ol>"
+    assert md(html) == "1. Step one\n    - Detail\n        1. Sub-step\n2. Step two\n"
+    assert render(md(html)) == ("<ol>\n<li>Step one<ul>\n<li>Detail<ol>\n<li>Sub-step</li>\n</ol>\n</li>\n"
+                                "</ul>\n</li>\n<li>Step two</li>\n</ol>")
+
+
+def test_list_item_of_several_paragraphs():
+    html = "<ul><li><p>Para item</p><p>Second para</p></li><li>Next</li></ul>"
+    assert md(html) == "- Para item\n\n    Second para\n\n- Next\n"
+    assert render(md(html)) == ("<ul>\n<li>\n<p>Para item</p>\n<p>Second para</p>\n</li>\n"
+                                "<li>\n<p>Next</p>\n</li>\n</ul>")
+
+
+def test_numbered_list_keeps_its_start():
+    assert md('<ol start="3"><li>Three</li><li>Four</li></ol>') == "3. Three\n4. Four\n"
+
+
+# --- breaks, rules, sub and sup --------------------------------------------------------------------
+
+def test_line_breaks():
+    assert md("<p>Line one<br>Line two<br />Line three</p>") == "Line one  \nLine two  \nLine three\n"
+    assert render(md("<p>Line one<br>Line two</p>")) == "<p>Line one<br>\nLine two</p>"
+
+
+def test_no_stray_space_after_a_line_break():
+    assert md("<p>Hello <br>World <br> again</p>") == "Hello  \nWorld  \nagain\n"
+
+
+def test_line_break_ending_a_paragraph_is_dropped():
+    assert md("<p>Text<br></p><p>Next</p>") == "Text\n\nNext\n"
+
+
+def test_two_line_breaks_are_a_paragraph_break():
+    html = "<p>Hello<br>\n<br>\nWorld</p>"
+    assert md(html) == "Hello\n\nWorld\n"
+    assert render(md(html)) == "<p>Hello</p>\n<p>World</p>"
+
+
+def test_line_break_in_a_list_item():
+    assert md("<ul><li>Item one<br>second line</li></ul>") == "- Item one  \n    second line\n"
+
+
+def test_horizontal_rule():
+    assert md("<p>Above</p><hr><p>Below</p>") == "Above\n\n---\n\nBelow\n"
+    assert render(md("<p>Above</p><hr><p>Below</p>")) == "<p>Above</p>\n<hr>\n<p>Below</p>"
+
+
+def test_sub_and_sup_stay_html():
+    html = "<p>H<sub>2</sub>O and E=mc<sup>2</sup></p>"
+    assert md(html) == "H<sub>2</sub>O and E=mc<sup>2</sup>\n"
+    assert render(md(html)) == "<p>H<sub>2</sub>O and E=mc<sup>2</sup></p>"
+
+
+# --- blockquotes ---------------------------------------------------------------------------------
+
+def test_quote_block_with_cite():
+    html = '<blockquote class="wp-block-quote"><p>Quoted words.</p><cite>Jane Doe</cite></blockquote>'
+    assert md(html) == "> Quoted words.\n>\n> <cite>Jane Doe</cite>\n"
+    assert render(md(html)) == "<blockquote>\n<p>Quoted words.</p>\n<p><cite>Jane Doe</cite></p>\n</blockquote>"
+
+
+def test_pullquote():
+    html = ('<figure class="wp-block-pullquote"><blockquote><p>Pulled quote.</p>'
+            "<cite>Someone</cite></blockquote></figure>")
+    assert md(html) == "> Pulled quote.\n>\n> <cite>Someone</cite>\n"
+
+
+def test_nested_blockquote():
+    html = "<blockquote><p>Outer.</p><blockquote><p>Inner.</p></blockquote><p>Outer again.</p></blockquote>"
+    assert md(html) == "> Outer.\n>\n> > Inner.\n>\n> Outer again.\n"
+    assert render(md(html)) == ("<blockquote>\n<p>Outer.</p>\n<blockquote>\n<p>Inner.</p>\n</blockquote>\n"
+                                "<p>Outer again.</p>\n</blockquote>")
+
+
+# --- footnotes -------------------------------------------------------------------------------------
+
+FOOTNOTES = ('<p>A claim.<sup data-fn="abc" class="fn"><a href="#abc" id="abc-link">1</a></sup> '
+             'Another.<sup data-fn="def" class="fn"><a href="#def" id="def-link">2</a></sup></p>'
+             '<ol class="wp-block-footnotes"><li id="abc">First note. <a href="#abc-link" '
+             'aria-label="Jump to footnote reference 1">↩︎</a></li>'
+             '<li id="def">Second <em>note</em>. <a href="#def-link">↩︎</a></li></ol>')
+
+
+def test_footnotes():
+    assert md(FOOTNOTES) == "A claim.[^1] Another.[^2]\n\n[^1]: First note.\n[^2]: Second *note*.\n"
+
+
+def test_footnotes_render_as_footnotes():
+    rendered = render(md(FOOTNOTES))
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in rendered
+    assert '<li id="fn:2">\n<p>Second <em>note</em>.&#160;<a class="footnote-backref"' in rendered
+    assert "↩︎" not in rendered
+
+
+# --- clutter: comments, spacers, more, shortcodes ----------------------------------------------------
+
+def test_block_comments_and_spacers_are_dropped():
+    html = ("<!-- wp:paragraph -->\n<p>Before.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:spacer -->\n"
+            '<div style="height:50px" aria-hidden="true" class="wp-block-spacer"></div>\n<!-- /wp:spacer -->\n\n'
+            "<!-- wp:paragraph -->\n<p>After.</p>\n<!-- /wp:paragraph -->")
+    assert md(html) == "Before.\n\nAfter.\n"
+
+
+def test_more_between_paragraphs():
+    cleaned = clean_html("<p>Intro.</p>\n<!--more-->\n<p>Rest.</p>")
+    assert cleaned.has_more
+    assert md("<p>Intro.</p>\n<!--more-->\n<p>Rest.</p>") == f"Intro.\n\n{MORE_SENTINEL}\n\nRest.\n"
+
+
+def test_more_at_the_end_of_a_paragraph_comes_after_it():
+    assert md("<p>Intro.<!--more--></p><p>Rest.</p>") == f"Intro.\n\n{MORE_SENTINEL}\n\nRest.\n"
+
+
+def test_more_inside_a_paragraph_splits_it():
+    assert md("<p>Intro <!--more--> rest.</p>") == f"Intro\n\n{MORE_SENTINEL}\n\nrest.\n"
+
+
+def test_more_without_paragraphs():
+    assert md("Intro text.\n<!--more-->\nRest.") == f"Intro text.\n\n{MORE_SENTINEL}\n\nRest.\n"
+
+
+def test_no_more_no_marker():
+    assert not clean_html("<p>Intro.</p><!-- wp:paragraph --><p>Rest.</p>").has_more
+
+
+def test_literal_shortcodes_stay_text_and_are_reported():
+    html = '<p>[su_quote cite="Bob"]Text[/su_quote]</p>'
+    assert md(html) == '[su_quote cite="Bob"]Text[/su_quote]\n'
+    assert clean_html(html).warnings == ["literal shortcodes of plugins that are not active kept as text: [su_quote]"]
+
+
+def test_shortcode_without_attributes_is_reported_too():
+    assert md("<p>[su_quote]Text[/su_quote]</p>") == "[su_quote]Text[/su_quote]\n"
+    assert "[su_quote]" in clean_html("<p>[su_quote]Text[/su_quote]</p>").warnings[0]
+
+
+# --- escaping: text that looks like Markdown stays text ------------------------------------------------
+
+def test_stars_and_underscores():
+    html = "<p>Some *stars* and _under_ and __init__.</p>"
+    assert md(html) == "Some \\*stars\\* and \\_under\\_ and \\_\\_init\\_\\_.\n"
+    assert render(md(html)) == "<p>Some *stars* and _under_ and __init__.</p>"
+
+
+def test_intraword_underscores_are_not_escaped():
+    assert md("<p>Call snake_case_name or a__b now.</p>") == "Call snake_case_name or a__b now.\n"
+    assert render(md("<p>Call snake_case_name now.</p>")) == "<p>Call snake_case_name now.</p>"
+
+
+def test_number_and_dot_starting_a_paragraph():
+    assert md("<p>1. Not a list</p>") == "1\\. Not a list\n"
+    assert render(md("<p>1. Not a list</p>")) == "<p>1. Not a list</p>"
+
+
+def test_number_and_dot_after_a_line_break():
+    assert md("<p>Line<br>2. second line</p>") == "Line  \n2\\. second line\n"
+    assert "<ol>" not in render(md("<p>Line<br>2. second line</p>"))
+
+
+def test_number_and_dot_inside_a_sentence_is_left_alone():
+    assert md("<p>Born in 1999. Died later.</p>") == "Born in 1999. Died later.\n"
+
+
+def test_hash_starting_a_paragraph():
+    assert md("<p># Not a heading</p>") == "\\# Not a heading\n"
+    # Python-Markdown needs no space after the hash to make a heading
+    assert md("<p>#hashtag start</p>") == "\\#hashtag start\n"
+    assert render(md("<p>#hashtag start</p>")) == "<p>#hashtag start</p>"
+
+
+def test_quote_marker_starting_a_paragraph():
+    assert md("<p>&gt; Not a quote</p>") == "\\> Not a quote\n"
+    assert render(md("<p>&gt; Not a quote</p>")) == "<p>&gt; Not a quote</p>"
+
+
+def test_list_markers_starting_a_paragraph():
+    assert md("<p>- Not a bullet</p>") == "\\- Not a bullet\n"
+    assert md("<p>+ Not a bullet</p>") == "\\+ Not a bullet\n"
+    assert render(md("<p>- Not a bullet</p>")) == "<p>- Not a bullet</p>"
+
+
+def test_list_markers_starting_a_list_item():
+    assert md("<ul><li>1. step</li><li># x</li></ul>") == "- 1\\. step\n- \\# x\n"
+    assert render(md("<ul><li>1. step</li></ul>")) == "<ul>\n<li>1. step</li>\n</ul>"
+
+
+def test_rules_and_setext_underlines():
+    assert md("<p>---</p>") == "\\---\n"
+    assert md("<p>Title<br>===</p>") == "Title  \n\\===\n"
+    assert md("<p>Title<br>-</p>") == "Title  \n\\-\n"
+    assert render(md("<p>Title<br>-</p>")) == "<p>Title<br>\n-</p>"
+
+
+def test_html_written_as_text():
+    html = "<p>Write &lt;div&gt; here.</p>"
+    assert md(html) == "Write &lt;div> here.\n"
+    assert render(md(html)) == "<p>Write &lt;div&gt; here.</p>"
+
+
+def test_entity_written_as_text():
+    html = "<p>Type &amp;copy; to get ©, and AT&amp;T stays.</p>"
+    assert md(html) == "Type &amp;copy; to get ©, and AT&T stays.\n"
+    assert render(md(html)) == "<p>Type &amp;copy; to get ©, and AT&amp;T stays.</p>"
+
+
+def test_backticks_in_text():
+    assert md("<p>Use `backticks` here.</p>") == "Use \\`backticks\\` here.\n"
+    assert render(md("<p>Use `backticks` here.</p>")) == "<p>Use `backticks` here.</p>"
+
+
+def test_brackets_that_would_make_links_or_footnotes():
+    html = "<p>Literal [text](url), [ref][1] and [^1], but [plain] brackets.</p>"
+    assert md(html) == "Literal \\[text](url), \\[ref][1] and \\[^1], but [plain] brackets.\n"
+    assert render(md(html)) == "<p>Literal [text](url), [ref][1] and [^1], but [plain] brackets.</p>"
+
+
+def test_backslashes():
+    html = "<p>Path C:\\Users\\me, a \\# and \\*x</p>"
+    assert md(html) == "Path C:\\Users\\me, a \\\\# and \\\\\\*x\n"
+    assert render(md(html)) == "<p>Path C:\\Users\\me, a \\# and \\*x</p>"
+
+
+def test_attribute_list_braces():
+    assert md("<p>Text {: .cls} here.</p>") == "Text \\{: .cls} here.\n"
+    assert render(md("<p>Text {: .cls} here.</p>")) == "<p>Text {: .cls} here.</p>"
