@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fields import Options
+from .frontmatter import dump
 from .load import load_file
 from .model import Converted, Failed, ImportProblem, Skipped, where
 from .pipeline import convert_file
@@ -141,7 +142,11 @@ def _convert_one(path: Path) -> list:
     if loaded.sidecar_kind:
         return results
     sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
-    return results + convert_file(loaded, sidecars, _OPTIONS)
+    converted = convert_file(loaded, sidecars, _OPTIONS)
+    for result in converted:
+        if isinstance(result, Converted):
+            result.document = dump(result.metadata, result.markdown)  # here, in the worker
+    return results + converted
 
 
 def _record(result, out: OutputFolder, tally: Tally, reporter: Reporter) -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,9 +83,10 @@ def decode(raw: bytes, source: str, warnings: list[str]) -> str:
     try:
         return raw[skip:].decode(codec)
     except UnicodeDecodeError as exc:
-        name = codec.upper().replace("-LE", "").replace("-BE", "")
-        # offsets count from the start of the file, BOM included, so they match what a hex editor shows
-        warnings.append(f"{source}: invalid {name} at byte {skip + exc.start} (and maybe after) replaced with U+FFFD")
+        name = codec[:6].upper()  # UTF-8 or UTF-16
+        # the offset counts from the start of the file, BOM included: what a hex editor shows
+        warnings.append(f"{source}: invalid {name} at byte {skip + exc.start} (and maybe after) "
+                        "replaced with U+FFFD")
         return raw[skip:].decode(codec, errors="replace")
 
 
@@ -99,29 +99,27 @@ def parse_json(raw: bytes, source: str, warnings: list[str]) -> object:
     if stripped.startswith("<"):
         raise ImportProblem("an HTML page, not JSON (a saved error or login page?)", source)
     try:
-        value = json.loads(text, strict=False)
+        value = _strict_else_lenient(raw, text, source, warnings)
+    except ValueError:
+        # int() refuses thousands of digits (sys.get_int_max_str_digits, a guard against slow
+        # conversion) with a bare ValueError, which would otherwise stop the whole run
+        raise ImportProblem("holds a number thousands of digits long, which no WordPress field does; "
+                            "not read", source) from None
+    return _without_lone_surrogates(value, text, source, warnings)
+
+
+def _strict_else_lenient(raw: bytes, text: str, source: str, warnings: list[str]) -> object:
+    try:
+        return json.loads(text, strict=False)
     except RecursionError:
         raise ImportProblem(f"JSON nested too deep (more than {MAX_DEPTH} levels)", source) from None
     except json.JSONDecodeError as exc:
         strict_error = exc
-    except ValueError:
-        raise ImportProblem(TOO_MANY_DIGITS, source) from None
-    else:
-        return _without_lone_surrogates(value, text, source, warnings)
-    try:
-        value, note = LenientParser(text).parse()
-    except ValueError:
-        raise ImportProblem(TOO_MANY_DIGITS, source) from None
+    value, note = LenientParser(text).parse()
     if note is None:
         raise ImportProblem(f"not JSON: {strict_error.msg} at char {strict_error.pos}", source)
     warnings.append(f"{source}: {note.describe(byte_offset(raw, text, note.position))}")
-    return _without_lone_surrogates(value, text, source, warnings)
-
-
-# Python refuses int() on more digits than this (a guard against slow conversion); the json module
-# raises a bare ValueError for them, which would otherwise stop the whole run.
-TOO_MANY_DIGITS = (f"a number with more than {sys.get_int_max_str_digits()} digits, which no WordPress "
-                   "field holds; not read")
+    return value
 
 
 def byte_offset(raw: bytes, text: str, position: int) -> int:
@@ -162,7 +160,8 @@ def _without_lone_surrogates(value: object, text: str, source: str, warnings: li
             elif isinstance(item, (dict, list)):
                 stack.append(item)
     if replaced:
-        warnings.append(f"{source}: {replaced} lone UTF-16 surrogate escapes (half an emoji?) replaced with U+FFFD")
+        warnings.append(f"{source}: {replaced} lone UTF-16 surrogate escapes (half an emoji?) "
+                        "replaced with U+FFFD")
     return value
 
 
@@ -259,8 +258,10 @@ class LenientParser:
         start = self.pos + 1
         end = _STRING_BODY.match(self.text, start).end()
         body = self.text[start:end]
-        if end >= len(self.text):  # no closing quote: the file was cut inside this string
-            body = _HALF_ESCAPE.sub(r"\1", body)
+        # No closing quote: the file was cut inside this string. The body stops short of the end
+        # only at a lone final backslash, which is the first half of an escape, not a quote.
+        if end >= len(self.text) or self.text[end] != '"':
+            body = _HALF_ESCAPE.sub(r"\1", self.text[start:])
             path = _path_of(stack)
             raise _Truncated(_close_all(stack, _decode_string(body)), path)
         self.pos = end + 1

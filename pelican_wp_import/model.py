@@ -79,6 +79,7 @@ class Converted:
     source: str
     post_id: object
     warnings: list[str] = field(default_factory=list)
+    document: str = ""  # the file's text, when made ahead (by a worker process) for this slug
 
 
 @dataclass

@@ -8,7 +8,7 @@ from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_
 from .load import LoadedFile
 from .markdown import to_markdown
 from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
-from .resolve import Resolved, Sidecars, resolve
+from .resolve import Resolved, Sidecars, as_int, resolve
 from .text import plain_text
 
 
@@ -155,7 +155,8 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
         meta["sticky"] = True
     if resolved.categories or resolved.tags:
         meta["wp_terms"] = {t.name: t.slug for t in resolved.categories + resolved.tags}
-    for key, value in (("wp_id", data.get("id")), ("wp_link", link_of(data.get("link"))),
+    wp_id = as_int(data.get("id"))
+    for key, value in (("wp_id", data.get("id") if wp_id is None else wp_id), ("wp_link", link_of(data.get("link"))),
                        ("wp_guid", link_of(data.get("guid")))):
         if value not in (None, ""):
             meta[key] = value

@@ -26,7 +26,9 @@ def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path]
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip_real is None or Path(folder, d).resolve() != skip_real))
-                found.extend(Path(folder, f) for f in sorted(files) if f.lower().endswith(".json"))
+                # dot files are this tool's own records (.wp-import.json) or editors' leftovers
+                found.extend(Path(folder, f) for f in sorted(files)
+                             if f.lower().endswith(".json") and not f.startswith("."))
         else:
             missing.append(source)
     unique = list(dict.fromkeys(found))

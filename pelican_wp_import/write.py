@@ -32,43 +32,62 @@ class OutputFolder:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.real_root = self.root.resolve()
+        self._checked: set[Path] = set()
         self.force = force
         self.taken: dict[str, str] = {}  # folded relative path -> who took it
-        self.manifest: dict[str, str] = self._read_manifest()
+        self.manifest: dict[str, str] = self._read_manifest("files")
+        self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
 
-    def _read_manifest(self) -> dict[str, str]:
+    def _read_manifest(self, key: str) -> dict[str, str]:
         try:
             data = json.loads((self.root / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
             return {}
-        files = data.get("files") if isinstance(data, dict) else None
+        files = data.get(key) if isinstance(data, dict) else None
         return {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else {}
 
     def save_manifest(self) -> None:
         data = {"note": "written by pelican-wp-import: the sha256 of each file as it wrote it, so that a "
-                        "file edited since is never overwritten without --force",
-                "files": dict(sorted(self.manifest.items()))}
+                        "file edited since is never overwritten without --force; and the post each file "
+                        "holds, so that a later run never gives its name to another post",
+                "files": dict(sorted(self.manifest.items())),
+                "posts": dict(sorted(self.owners.items()))}
         atomic_write(self.root / MANIFEST, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
     def place(self, post: Converted) -> tuple[str, list[str]]:
-        """A relative path for the post that no earlier post of this run has."""
+        """A relative path that no other post has, in this run or (by the manifest) an earlier one."""
         folder = "pages/" if post.kind == "page" else ""
         warnings = []
         rel = f"{folder}{post.slug}.md"
         number = 1
-        while rel.casefold() in self.taken:
+        while rel.casefold() in self.taken or self._holds_another_post(rel, post):
             number += 1
             rel = f"{folder}{post.slug}-{number}.md"
         if number > 1:
-            first = self.taken[f"{folder}{post.slug}.md".casefold()]
+            first_rel = f"{folder}{post.slug}.md"
+            first = self.taken.get(first_rel.casefold()) or f"post {self.owners[first_rel]} of an earlier run"
             warnings.append(f"slug {post.slug!r} is also used by {first}; written as {rel}")
         self.taken[rel.casefold()] = where(post.source, post.post_id).rstrip(": ")
+        if post.metadata.get("wp_id") is not None:
+            self.owners[rel] = str(post.metadata["wp_id"])
         return rel, warnings
+
+    def _holds_another_post(self, rel: str, post: Converted) -> bool:
+        # A run of one new file must not overwrite an earlier run's post that has the same slug.
+        owner, wp_id = self.owners.get(rel), post.metadata.get("wp_id")
+        return owner is not None and wp_id is not None and owner != str(wp_id)
 
     def write(self, post: Converted) -> Outcome:
         rel, warnings = self.place(post)
         target = self.inside(rel)
-        data = dump(post.metadata, post.markdown).encode("utf-8")
+        metadata = post.metadata
+        slug = rel.rpartition("/")[2].removesuffix(".md")
+        if metadata.get("slug", slug) != slug:
+            # a post renamed to harbour-notes-2.md gets that slug too: with the first post's slug,
+            # Pelican would refuse to write two pages to one URL
+            metadata = {**metadata, "slug": slug}
+        document = post.document if metadata is post.metadata and post.document else dump(metadata, post.markdown)
+        data = document.encode("utf-8")
         outcome = Outcome(rel, "written", warnings)
         if target.is_symlink():
             raise ImportProblem(f"{rel} is a symbolic link; not written through", post.source, post.post_id)
@@ -89,12 +108,25 @@ class OutputFolder:
 
     def inside(self, rel: str) -> Path:
         """The path for rel, refusing anything that would land outside the output folder."""
-        target = (self.root / rel)
-        real = target.parent.resolve() / target.name
-        if not real.is_relative_to(self.real_root):
-            raise ImportProblem(f"{rel} would be written outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = self.root / rel
+        folder = target.parent
+        if folder not in self._checked:  # each folder is resolved and made once, not once per file
+            if not folder.resolve().is_relative_to(self.real_root):
+                raise ImportProblem(f"{rel} would be written outside the output folder")
+            folder.mkdir(parents=True, exist_ok=True)
+            self._checked.add(folder)
         return target
+
+
+def _new_file_mode() -> int:
+    """The mode open() gives a new file: 0o666 less the umask, which can only be read by setting it."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+# Read once, at import: setting the umask to read it is not safe once other threads write files.
+NEW_FILE_MODE = _new_file_mode()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -103,6 +135,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file 0o600; give it the mode a plain write would, so that a web server
+        # or a second user building the site can still read it
+        os.chmod(tmp, NEW_FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -12,7 +12,13 @@ from pelican_wp_import.frontmatter import split
 def build_site(content: Path, output: Path, **overrides) -> Path:
     """Build a site with the project's settings into output, as `pelican content -s pelicanconf.py` would."""
     from pelican import Pelican
+    from pelican.log import LimitFilter
     from pelican.settings import read_settings
+
+    # Pelican drops a log message it has shown before in the same process; each build here
+    # stands for a separate `pelican` run, so it starts with a clean slate.
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
 
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_CONTENT": False,

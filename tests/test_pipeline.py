@@ -152,3 +152,10 @@ def test_html_in_sample_title_is_stripped():
     loaded = load_file(SAMPLES / "ghost-migrate-single-post-with-html-in-title.json")
     title = meta(loaded.posts[0].data)["title"]
     assert "<" not in title and ">" not in title and title
+
+
+def test_more_span_of_the_rest_api_marks_the_summary():
+    html = '<p>First part.</p>\n<p><span id="more-41"></span></p>\n<p>Second part.</p>'
+    result = convert(post(content={"rendered": html}))
+    assert result.metadata["summary"] == "First part."
+    assert result.markdown == "First part.\n\nSecond part.\n"
