@@ -27,6 +27,8 @@ _HALF_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)(?:\\u[dD][89abAB][0-9a-fA-F]{2})?
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+# /wp/v2/posts/<id>/revisions and /autosaves answer objects shaped like posts, with these slugs.
+_REVISION_SLUG = re.compile(r"-(?:revision|autosave)-v\d+$")
 SIDECAR_KINDS = ("users", "categories", "tags", "media")
 
 
@@ -394,6 +396,10 @@ def is_post(obj: dict) -> bool:
     """A post, page or custom post type object: it has an identity and something to read."""
     if obj.get("type") == "attachment" or "media_type" in obj or "taxonomy" in obj:
         return False
+    if "author_name" in obj and "post" in obj:
+        return False  # a comment (/wp/v2/comments)
+    if "type" not in obj and _REVISION_SLUG.search(str(obj.get("slug") or "")):
+        return False  # a revision or an autosave of a post, not the post
     has_identity = any(k in obj for k in ("id", "slug", "guid", "link"))
     has_text = any(k in obj for k in ("content", "title", "excerpt"))
     return has_identity and has_text and not is_wp_error(obj)

@@ -159,3 +159,14 @@ def test_more_span_of_the_rest_api_marks_the_summary():
     result = convert(post(content={"rendered": html}))
     assert result.metadata["summary"] == "First part."
     assert result.markdown == "First part.\n\nSecond part.\n"
+
+
+@pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/wp-samples is not beside the project")
+def test_revisions_autosaves_and_comments_are_not_posts():
+    from pelican_wp_import.load import is_post
+
+    data = json.loads((SAMPLES / "wpdev-api-generated-fixtures.json").read_text())
+    assert is_post(data["PostModel"]) and is_post(data["PageModel"])
+    for name in ("revision", "autosave", "pageRevision", "pageAutosave", "CommentModel", "UserModel",
+                 "CategoryModel", "TagModel", "MediaModel", "settings"):
+        assert not is_post(data[name]), name

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from conftest import CONTENT, FIXTURES, SAMPLES
+from conftest import CONTENT, FIXTURES, SAMPLES, SEED
 from pelican_wp_import.bios import extract_bios
 from pelican_wp_import.clean import MORE_SENTINEL, clean_html
 from pelican_wp_import.load import is_post, load_file
@@ -36,9 +36,11 @@ def _posts_in(path):
 
 
 def _all_posts():
-    files = sorted(CONTENT.rglob("*.json")) + sorted((FIXTURES / "good").glob("*.json"))
+    files = sorted(CONTENT.rglob("*.json")) + sorted(FIXTURES.rglob("*.json"))
     if SAMPLES.exists():
         files += sorted(SAMPLES.glob("*.json"))
+    if SEED.exists():
+        files.append(SEED)
     cases = []
     for path in files:
         for name, data in _posts_in(path):
@@ -53,7 +55,7 @@ CASES = _all_posts()
 
 
 def test_there_are_posts_to_measure():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 60
 
 
 def _original_counts(html):
