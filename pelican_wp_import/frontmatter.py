@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import yaml
 
@@ -23,13 +24,86 @@ def _str_representer(dumper, value: str):
 
 
 _Dumper.add_representer(str, _str_representer)
+_RESOLVER = yaml.resolver.Resolver()
+# Characters that cannot open a plain scalar, and sequences that cannot appear in one.
+_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
+_NOT_PLAIN = re.compile(r": |:$| #|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\s$")
+# What a double-quoted scalar must escape: its delimiters and every character YAML reads specially.
+_QUOTE_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]')
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# A line a literal block (|-) cannot hold as it is.
+_NOT_LITERAL = re.compile(r"[ \t]\n|[ \t]$|\A[ \t\n]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\n$")
+
+
+class _Unsupported(Exception):
+    """A value this emitter does not write; PyYAML writes the whole header instead."""
+
+
+def _scalar(value: str) -> str:
+    if value and value[0] not in _PLAIN_FIRST and not _NOT_PLAIN.search(value) \
+            and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":
+        return value
+    return '"' + _QUOTE_ESCAPES.sub(_escape_char, value) + '"'
+
+
+def _escape_char(match: re.Match) -> str:
+    char = match.group()
+    return _SHORT_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def _value(value, indent: str) -> str:
+    """The text after 'key:' for one value, starting with a space or a line break."""
+    if isinstance(value, bool):
+        return " true" if value else " false"
+    if isinstance(value, int):
+        return f" {value}"
+    if isinstance(value, datetime):
+        return " " + value.isoformat(" ")
+    if isinstance(value, str):
+        if "\n" in value and not _NOT_LITERAL.search(value):
+            inner = indent + "  "
+            return " |-\n" + "\n".join(inner + line if line else "" for line in value.split("\n"))
+        return " " + _scalar(value)
+    if isinstance(value, list):
+        if not value:
+            return " []"
+        return "".join("\n" + indent + "-" + _item(item, indent) for item in value)
+    if isinstance(value, dict):
+        if not value:
+            return " {}"
+        return "".join(f"\n{indent}  {_key(k)}:{_value(v, indent + '  ')}" for k, v in value.items())
+    raise _Unsupported(type(value).__name__)
+
+
+def _item(item, indent: str) -> str:
+    """A sequence entry: '- scalar', or a mapping whose first key sits on the dash's line."""
+    if isinstance(item, dict) and item:
+        lines = [f"{_key(k)}:{_value(v, indent + '  ')}" for k, v in item.items()]
+        return " " + ("\n" + indent + "  ").join(lines)
+    if isinstance(item, (list, dict)):
+        raise _Unsupported("nested collection")
+    return _value(item, indent + "  ")
+
+
+def _key(key) -> str:
+    if not isinstance(key, str):
+        raise _Unsupported("key " + type(key).__name__)
+    return _scalar(key)
+
+
+def emit(metadata: dict) -> str:
+    """YAML for front matter values, written directly: PyYAML's pure-Python representer cost more
+    than the rest of writing a post. Any value of another shape goes through PyYAML itself."""
+    try:
+        return "".join(f"{_key(k)}:{_value(v, '')}\n" for k, v in metadata.items())
+    except _Unsupported:
+        return yaml.dump(metadata, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                         default_flow_style=False, width=1 << 16)
 
 
 def dump(metadata: dict, body: str) -> str:
     """A Markdown document with its metadata as YAML front matter."""
-    header = yaml.dump(metadata, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                       default_flow_style=False, width=1 << 16)
-    return f"---\n{header}---\n\n{body}"
+    return f"---\n{emit(metadata)}---\n\n{body}"
 
 
 def split(text: str) -> tuple[dict, str] | None:

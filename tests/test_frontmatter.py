@@ -1,0 +1,45 @@
+"""Front matter is written by our own small emitter: whatever the values, YAML reads back the same."""
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import given, settings, strategies as st
+
+from pelican_wp_import.frontmatter import dump, emit, split
+
+# Text as posts carry it: any character, including the ones YAML treats specially.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+WORDS = st.sampled_from(["yes", "No", "null", "~", "2025", "1.5", "0x1F", "-", "- a", "? x", "a: b", "a #b",
+                         "#tag", "'q'", '"q"', "&x", "*x", "!x", "|", ">", "@", "`", "2024-01-02", "=",
+                         "<<", " lead", "trail ", "tab\there", "line\nbreak", "x\r\ny", "\u2028", "é", ""])
+STRINGS = st.one_of(TEXT, WORDS, st.lists(st.one_of(WORDS, TEXT), max_size=4).map("\n".join))
+DATES = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 1, 1)).map(
+    lambda d: d.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=60 * (d.day % 5) - 120))))
+SCALARS = st.one_of(STRINGS, st.integers(-10**6, 10**6), st.booleans(), DATES)
+VALUES = st.one_of(SCALARS, st.lists(STRINGS, max_size=4),
+                   st.lists(st.dictionaries(STRINGS, STRINGS, min_size=1, max_size=3), max_size=3),
+                   st.dictionaries(STRINGS, STRINGS, max_size=4))
+METADATA = st.dictionaries(STRINGS, VALUES, max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(METADATA)
+def test_what_is_written_reads_back_the_same(metadata):
+    text = dump(metadata, "Body.\n")
+    parsed = split(text)
+    assert parsed is not None
+    assert parsed[0] == metadata and parsed[1] == "Body.\n"
+
+
+def test_plain_values_stay_plain_and_readable():
+    text = emit({"title": "Council votes to keep the winter ferry", "tags": ["ferry", "Ytterøy"],
+                 "date": datetime(2024, 1, 17, 18, 5, tzinfo=timezone(timedelta(hours=1)))})
+    assert text == ("title: Council votes to keep the winter ferry\ntags:\n- ferry\n- Ytterøy\n"
+                    "date: 2024-01-17 18:05:00+01:00\n")
+
+
+def test_values_yaml_would_misread_are_quoted():
+    assert emit({"slug": "yes", "n": "2025", "t": "Why: a #1 guide"}) == (
+        'slug: "yes"\nn: "2025"\nt: "Why: a #1 guide"\n')
+
+
+def test_paragraphs_are_a_literal_block():
+    assert emit({"summary": "One.\n\nTwo."}) == "summary: |-\n  One.\n\n  Two.\n"
