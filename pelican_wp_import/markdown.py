@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import NavigableString, Tag
+from bs4 import Comment, Doctype, NavigableString, Tag
 from bs4.element import PreformattedString
 from markdownify import ATX, MarkdownConverter
 
@@ -82,6 +82,46 @@ class WordPressConverter(MarkdownConverter):
         super().__init__(**options)
         self.footnotes: dict[str, int] = {}
 
+    # --- traversal ----------------------------------------------------------------------------
+
+    def process_tag(self, node, parent_tags=None):
+        """The same walk as markdownify's, with the per-child work it repeats done once.
+
+        markdownify decides for every child whether its neighbours are blocks, runs a regex over
+        every converted child to find its newlines, and copies sets it could share; on a news
+        post that was most of the conversion. The rules are unchanged: whitespace-only text is
+        dropped at the edges of blocks and next to them, newlines between children collapse to
+        at most two, and nothing is collapsed inside <pre>.
+        """
+        parent_tags = parent_tags if parent_tags is not None else set()
+        name = node.name
+        inner_tags = parent_tags | {name}
+        if name in _INLINE_CONTEXT:
+            inner_tags.add("_inline")
+        if name in _NOFORMAT_CONTEXT:
+            inner_tags.add("_noformat")
+        trim_inside = name in _WHITESPACE_BLOCKS
+        children = node.contents
+        last = len(children) - 1
+        pieces = []
+        for index, child in enumerate(children):
+            if isinstance(child, Tag):
+                piece = self.process_tag(child, inner_tags)
+            elif isinstance(child, (Comment, Doctype)):
+                continue
+            else:
+                if not child.strip() and _drop_whitespace(children, index, last, trim_inside):
+                    continue
+                piece = self.process_text(child, inner_tags)
+            if piece:
+                pieces.append(piece)
+        if name == "pre" or "pre" in parent_tags:
+            text = "".join(pieces)
+        else:
+            text = _join_collapsing_newlines(pieces)
+        convert = self.get_conv_fn_cached(name)
+        return convert(node, text, parent_tags=parent_tags) if convert is not None else text
+
     # --- text ---------------------------------------------------------------------------------
 
     def escape(self, text, parent_tags):
@@ -94,8 +134,23 @@ class WordPressConverter(MarkdownConverter):
         return text
 
     def process_text(self, el, parent_tags=None):
-        text = super().process_text(el, parent_tags=parent_tags)
+        """markdownify's text rules (fold white space outside <pre>, escape, trim next to blocks),
+        checking cheaply whether each applies before running it, then ours for line starts."""
         parent_tags = parent_tags or set()
+        text = str(el)
+        if "pre" not in parent_tags:
+            if "\n" in text or "\r" in text:
+                text = _NEWLINE_SPACE.sub("\n", text)
+            if "\t" in text or "  " in text:
+                text = _SPACE_RUN.sub(" ", text)
+        if "_noformat" not in parent_tags:
+            text = self.escape(text, parent_tags)
+        prev, after, parent = el.previous_sibling, el.next_sibling, el.parent
+        inside_block = parent is not None and parent.name in _WHITESPACE_BLOCKS
+        if _blockish(prev) or (inside_block and not prev):
+            text = text.lstrip(" \t\r\n")
+        if _blockish(after) or (inside_block and not after):
+            text = text.rstrip()
         if text and _follows_break(el) and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
         if text and "_noformat" not in parent_tags and not parent_tags & _HEADINGS and _starts_line(el):
@@ -212,6 +267,55 @@ class WordPressConverter(MarkdownConverter):
             # an item of several blocks ends with a blank line, or the next bullet joins its paragraph
             item = item.rstrip("\n") + "\n\n"
         return item
+
+
+# Elements around whose edges markdownify drops whitespace-only text (and <pre>, outside it).
+_WHITESPACE_BLOCKS = frozenset("p blockquote article div section ol ul li dl dt dd table thead tbody tfoot tr td th "
+                               "h1 h2 h3 h4 h5 h6".split())
+_INLINE_CONTEXT = frozenset("h1 h2 h3 h4 h5 h6 td th".split())
+_NOFORMAT_CONTEXT = frozenset(("pre", "code", "kbd", "samp"))
+# markdownify's white space folding: a line break with the blanks around it, and runs of blanks.
+_NEWLINE_SPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
+_SPACE_RUN = re.compile(r"[\t ]+")
+
+
+def _is_content(node) -> bool:
+    """A tag, or text that is not only whitespace (comments and doctypes are not content)."""
+    if isinstance(node, Tag):
+        return True
+    if isinstance(node, (Comment, Doctype)) or node is None:
+        return False
+    return bool(node.strip())
+
+
+def _blockish(node) -> bool:
+    return isinstance(node, Tag) and (node.name in _WHITESPACE_BLOCKS or node.name == "pre")
+
+
+def _drop_whitespace(children: list, index: int, last: int, trim_inside: bool) -> bool:
+    """Whether whitespace-only text at children[index] is dropped, by markdownify's rule."""
+    if trim_inside and (index == 0 or index == last):
+        return True
+    return (index > 0 and _blockish(children[index - 1])) or (index < last and _blockish(children[index + 1]))
+
+
+def _join_collapsing_newlines(pieces: list[str]) -> str:
+    """Join converted children; where one ends and the next starts with newlines, keep the longer run (max 2)."""
+    out: list[str] = []
+    trailing = 0
+    for piece in pieces:
+        body = piece.lstrip("\n")
+        leading = len(piece) - len(body)
+        if leading and trailing:
+            out[-1] = out[-1][: len(out[-1]) - trailing]
+            leading = min(2, max(trailing, leading))
+            piece = "\n" * leading + body
+        elif leading:
+            piece = "\n" * leading + body
+        stripped = body.rstrip("\n")
+        trailing = len(body) - len(stripped) if stripped else 0
+        out.append(piece)
+    return "".join(out)
 
 
 def _escape_one(match: re.Match) -> str:
