@@ -33,6 +33,9 @@ _MORE_SPAN_ID = re.compile(r"^more-\d+$")
 # Gutenberg's block delimiters (<!-- wp:paragraph -->): dropped before parsing, as the tree would
 # only drop them after; <!--more--> is not one of them and stays.
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
+# White space between a block's end and the next tag: Markdown drops it anyway, and not parsing it
+# saves an eighth of the conversion. Not done where <pre> or <textarea> could hold it as text.
+_SPACE_AFTER_BLOCK = re.compile(r"(</(?:p|h[1-6]|ul|ol|li|blockquote|figure|table|div|pre)>)\s+(?=<)", re.I)
 
 
 @dataclass
@@ -73,6 +76,8 @@ def clean_html(html: str) -> Cleaned:
         warnings.append(f"{restored} paragraph or inline opening tags were missing and were restored")
     html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
     html = _BLOCK_COMMENT.sub("", html)
+    if "<pre" not in html and "<textarea" not in html:
+        html = _SPACE_AFTER_BLOCK.sub(r"\1", html)
     root = parse(html)
     body = root.body or root
     cleaned = Cleaned(body, warnings=warnings)
