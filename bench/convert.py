@@ -4,12 +4,14 @@ usage: python bench/convert.py [N] [--runs R] [--corpus gen|own]
 
 The corpus is ../shared/bench/gen_corpus.py's when it is there (--corpus gen, the default), else
 this project's own bench/corpus.py. Each tool runs R times in turn (ours, baseline, ours, …) as a
-fresh process, so start-up counts; the median wall time of each is printed with their ratio.
+fresh process, so start-up counts; the median and best wall time of each are printed with their
+ratios. This machine's speed drifts by a quarter from minute to minute, so compare the ratio.
 The baseline reads each file with json and writes markdownify(content.rendered): no repair, no
 bios, no front matter. It is what "a naive markdownify run" costs on this machine today.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -75,10 +77,12 @@ def main(argv: list[str]) -> None:
             base.append(timed(base_cmd, work / "base"))
         written = len(list((work / "ours").rglob("*.md")))
         o, b = statistics.median(ours), statistics.median(base)
-        print(f"corpus      {count} posts ({corpus.parent.name if kind == 'gen' else 'own'}), {runs} runs each")
-        print(f"convert     {o:6.2f} s  ({written} files, {count / o:,.0f} posts/s)")
-        print(f"markdownify {b:6.2f} s  (baseline: plain markdownify, no repair, no bios, no front matter)")
-        print(f"ratio convert/markdownify = {o / b:.2f}")
+        print(f"corpus      {count} posts ({corpus.parent.name if kind == 'gen' else 'own'}), {runs} runs each, "
+              f"{os.cpu_count()} CPUs")
+        print(f"convert     median {o:6.2f} s  best {min(ours):6.2f} s  ({written} files, {count / o:,.0f} posts/s)")
+        print(f"markdownify median {b:6.2f} s  best {min(base):6.2f} s  (baseline: plain markdownify, one process, "
+              "no repair, no bios, no front matter)")
+        print(f"ratio convert/markdownify = {o / b:.2f} (medians), {min(ours) / min(base):.2f} (best)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
