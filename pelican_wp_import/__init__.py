@@ -30,9 +30,17 @@ def expand_pages(generator) -> None:
     expand(generator)
 
 
+def attach_author_profiles(generators) -> None:
+    """all_generators_finalized: every byline's bio, profile link and article count, for the theme."""
+    from .authors import attach_profiles
+
+    attach_profiles(generators)
+
+
 def register() -> None:
     from pelican import signals
 
     signals.readers_init.connect(add_readers)
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)
+    signals.all_generators_finalized.connect(attach_author_profiles)

@@ -1,0 +1,229 @@
+"""The demo site in a real browser: Debian's Chromium through Playwright, axe-core, screenshots for a human eye.
+
+The site is served from 127.0.0.1 by a thread of this test. The demo's pictures live on the invented
+old site (harbourledger.example); the browser gets a local placeholder of a realistic size for them,
+and any other request that leaves 127.0.0.1 fails the test.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+# CI installs Chromium and the test extras: there a missing piece is a failure, not a skip.
+IN_CI = os.environ.get("CI", "").lower() == "true"
+if not IN_CI:
+    pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("axe_playwright_python")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+PAGES = {
+    "index": "index.html",
+    "article": "electric-ferry-ytteroy-arrives.html",  # pictures, two authors, a sticky post
+    "article-table": "saltvik-2025-budget-explained.html",  # a wide table on a phone
+    "article-footnotes": "kelp-forest-survey-finds-recovery.html",  # footnote links inside the text
+    "author": "author/maren-okonkwo.html",
+    "authors": "authors.html",
+    "archives": "archives.html",
+}
+WIDTHS = (390, 1280)
+BAD_IMPACTS = {"serious", "critical"}
+# A 3:2 picture the size WordPress serves, so layouts meet a large image as they would on the old site.
+PLACEHOLDER = ('<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="1067" viewBox="0 0 1600 1067">'
+               '<defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#9cc3d5"/>'
+               '<stop offset="0.55" stop-color="#e9efe9"/><stop offset="0.56" stop-color="#3d6b7d"/>'
+               '<stop offset="1" stop-color="#1f3f4c"/></linearGradient></defs>'
+               '<rect width="1600" height="1067" fill="url(#g)"/></svg>').encode()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    # the README's build command, in its own process: Pelican's once-per-process warnings stay with it
+    out = tmp_path_factory.mktemp("browser") / "output"
+    subprocess.run([sys.executable, "-m", "pelican", str(CONTENT), "-s", str(ROOT / "pelicanconf.py"), "-o", str(out),
+                    "--fatal", "errors", "-q"], cwd=ROOT, check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+class Visit:
+    """One page load with everything that went wrong on the way: console errors, failed requests."""
+
+    def __init__(self, browser, site_url: str, width: int, scheme: str):
+        self.site_url = site_url
+        self.problems: list[str] = []
+        self.placeholders: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                           reduced_motion="reduce")
+        self.page = self.context.new_page()
+        self.page.route(lambda url: not url.startswith(site_url), self._outside)
+        self.page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("requestfailed", lambda req: self.problems.append(f"failed: {req.url} {req.failure}"))
+        self.page.on("response", lambda res: res.status >= 400 and self.problems.append(f"{res.status}: {res.url}"))
+
+    def _outside(self, route):
+        if route.request.resource_type == "image":
+            self.placeholders.append(route.request.url)
+            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER)
+        else:
+            self.problems.append(f"request outside the site: {route.request.url}")
+            route.abort()
+
+    def open(self, path: str):
+        self.page.goto(self.site_url + path, wait_until="load")
+        # scroll through, so lazy pictures load and the screenshot and the request checks see every one
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        for top in range(0, height + 900, 600):
+            self.page.evaluate(f"window.scrollTo(0, {top})")
+        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function("[...document.images].every(i => i.complete)")
+        self.page.evaluate("window.scrollTo(0, 0)")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    opened = []
+
+    def make(width: int, scheme: str = "light") -> Visit:
+        opened.append(Visit(browser, site_url, width, scheme))
+        return opened[-1]
+
+    yield make
+    for one in opened:
+        one.close()
+
+
+def _serious(results) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in BAD_IMPACTS]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_reads_well(visit, axe, name, width):
+    """No console error, no failed request, nothing wider than the screen, no serious axe violation."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    one = visit(width)
+    page = one.open(PAGES[name])
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    assert one.problems == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} is {overflow}px wider than a {width}px screen"
+    masthead = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().width")
+    assert masthead == page.evaluate("document.documentElement.clientWidth"), "the masthead spans the screen"
+    assert _serious(axe.run(page)) == []
+
+
+@pytest.mark.parametrize("name", ["index", "article", "author", "archives"])
+def test_dark_mode_reads_well(visit, axe, name):
+    """prefers-color-scheme: dark changes the colours and keeps every contrast axe checks."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    one = visit(390, "dark")
+    page = one.open(PAGES[name])
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-390-dark.png"), full_page=True)
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background not in ("rgb(255, 255, 255)", "rgb(251, 250, 247)")
+    assert one.problems == []
+    assert _serious(axe.run(page)) == []
+
+
+def test_skip_link_is_first_and_visible_on_focus(visit):
+    one = visit(390)
+    page = one.open(PAGES["article"])
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]")
+    assert focused == ["skip-link", "#main"]
+    box = page.locator(".skip-link").bounding_box()
+    assert box and box["y"] >= 0 and box["height"] > 0
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_pictures_keep_their_alt_text_and_fit_the_screen(visit):
+    one = visit(390)
+    page = one.open(PAGES["index"])
+    images = page.evaluate("""[...document.querySelectorAll('main img')].map(i => ({
+        alt: i.getAttribute('alt'), width: i.getBoundingClientRect().width, loaded: i.complete && i.naturalWidth > 0}))""")
+    assert images, "the index shows the featured pictures"
+    assert all(i["alt"] for i in images)
+    assert all(i["loaded"] for i in images)
+    assert all(i["width"] <= 390 for i in images)
+    assert one.placeholders and one.problems == []
+
+
+def test_reads_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
+        page.goto(site_url + PAGES["article-table"])
+        assert page.locator(".e-content").inner_text().startswith("Saltvik’s council adopted its budget")
+        assert page.locator(".bio-box").count() == 1
+    finally:
+        context.close()
+
+
+# The longest full line of each of the first paragraphs, in characters.
+LINE_LENGTHS = """[...document.querySelectorAll('.e-content > p')].slice(0, 6).map(p => {
+  const counts = {}, walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect) counts[Math.round(rect.top)] = (counts[Math.round(rect.top)] || 0) + 1;
+    }
+  }
+  return Math.max(0, ...Object.values(counts).slice(0, -1));
+}).filter(n => n > 0)"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_article_lines_keep_a_readable_measure(visit, width):
+    page = visit(width).open(PAGES["article-table"])
+    lengths = page.evaluate(LINE_LENGTHS)
+    assert lengths and all(55 <= n <= 80 for n in lengths), lengths
