@@ -10,6 +10,12 @@ def add_readers(readers) -> None:
     from .readers import WordPressJSONReader, YAMLMarkdownReader
 
     readers.reader_classes["json"] = WordPressJSONReader
+    # The command's own records in a content folder are not posts: its manifest of written files
+    # and fetch's archive of raw API responses (which would otherwise be read a second time).
+    ignored = readers.settings.setdefault("IGNORE_FILES", [])
+    for name in (".wp-import.json", ".wp-api"):
+        if name not in ignored:
+            ignored.append(name)
     if not YAMLMarkdownReader.enabled:
         return  # the markdown package is missing; Pelican says so itself
     own = readers.settings.get("READERS") or {}
@@ -37,6 +43,17 @@ def attach_author_profiles(generators) -> None:
     attach_profiles(generators)
 
 
+def link_between_posts(generators) -> None:
+    """all_generators_finalized: links to another imported post's old address go to its new page."""
+    from .crosslinks import link_imported_posts
+
+    everything = [c for g in generators for name in ("articles", "translations", "drafts", "hidden_articles",
+                                                     "pages", "hidden_pages", "draft_pages")
+                  for c in (getattr(g, name, None) or [])]
+    if everything:
+        link_imported_posts(everything, generators[0].context.setdefault("generated_content", {}))
+
+
 def register() -> None:
     from pelican import signals
 
@@ -44,3 +61,4 @@ def register() -> None:
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)
     signals.all_generators_finalized.connect(attach_author_profiles)
+    signals.all_generators_finalized.connect(link_between_posts)

@@ -6,11 +6,14 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+import posixpath
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .downloads import MediaLibrary, MediaResult
 from .fields import Options
 from .frontmatter import dump
+from .links import PostIndex, replace_urls
 from .load import load_file
 from .model import Converted, Failed, ImportProblem, Skipped, where
 from .pipeline import convert_file
@@ -33,12 +36,16 @@ class Tally:
     skipped: int = 0
     warnings: int = 0
     errors: int = 0
-    lines: list[str] = field(default_factory=list)
+    images: int | None = None  # images in the content folder, when they were asked for
+    images_failed: int = 0
 
     def summary(self) -> str:
-        return (f"{self.converted} posts converted ({self.written} written, {self.unchanged} unchanged, "
+        line = (f"{self.converted} posts converted ({self.written} written, {self.unchanged} unchanged, "
                 f"{self.kept} kept as edited), {self.skipped} skipped, {self.warnings} warnings, "
                 f"{self.errors} errors")
+        if self.images is not None:
+            line += f"; {self.images} images in place, {self.images_failed} not downloaded"
+        return line
 
 
 class Reporter:
@@ -68,6 +75,7 @@ class Reporter:
     def close(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+            self.progress = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a custom post type not to import (repeatable)")
     convert.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                          help="worker processes (default: one per CPU)")
+    convert.add_argument("--media", action="store_true",
+                         help="download the images posts use into OUTPUT/images and link them with {static}")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
     return parser
 
@@ -95,11 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     options = Options(private=args.private, exclude_types=tuple(args.exclude_type))
     return run_convert(args.sources, Path(args.output), options, force=args.force, jobs=args.jobs,
-                       quiet=args.quiet)
+                       quiet=args.quiet, media=args.media)
 
 
 def run_convert(sources: list[str], output: Path, options: Options, force: bool = False, jobs: int = 0,
-                quiet: bool = False) -> int:
+                quiet: bool = False, media: bool = False) -> int:
     files, missing = json_files(sources, skip=output)
     for source in missing:
         print(f"error: {source}: no such file or folder", file=sys.stderr)
@@ -108,17 +118,20 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
         return 1 if not missing else 2
     folders = sorted({f.parent for f in files})
     global _OPTIONS
-    _OPTIONS = options
+    _OPTIONS = replace(options, media=media or options.media)
     _SIDECARS.clear()
     _SIDECARS.update({folder: sidecars_for(folder, [f for f in files if f.parent == folder]) for folder in folders})
     out = OutputFolder(output, force=force)
     tally = Tally(errors=len(missing))
     reporter = Reporter(len(files), quiet)
+    recorder = Recorder(out, tally, reporter)
     try:
         for results in _convert_all(files, jobs):
             for result in results:
-                _record(result, out, tally, reporter)
+                recorder.record(result)
             reporter.advance()
+        reporter.close()
+        recorder.finish(MediaLibrary(out) if _OPTIONS.media else None)
     finally:
         reporter.close()
         out.save_manifest()
@@ -149,33 +162,89 @@ def _convert_one(path: Path) -> list:
     return results + converted
 
 
-def _record(result, out: OutputFolder, tally: Tally, reporter: Reporter) -> None:
-    if isinstance(result, tuple):
-        tally.warnings += 1
-        reporter.say(f"warning: {result[1]}")
-        return
-    for warning in result.warnings:
-        tally.warnings += 1
-        reporter.say(f"warning: {where(result.source, result.post_id)}{warning}")
-    if isinstance(result, Skipped):
-        tally.skipped += 1
-        reporter.say(f"skipped: {where(result.source, result.post_id)}{result.reason}")
-    elif isinstance(result, Failed):
-        tally.errors += 1
-        reporter.say(f"error: {where(result.source, result.post_id)}{result.reason}")
-    elif isinstance(result, Converted):
-        try:
-            outcome = out.write(result)
-        except (ImportProblem, OSError) as exc:
-            tally.errors += 1
-            reason = exc.message if isinstance(exc, ImportProblem) else str(exc)
-            reporter.say(f"error: {where(result.source, result.post_id)}cannot write: {reason}")
+class Recorder:
+    """Counts and reports each result, and writes each post once everything it links to is known.
+
+    A post that links to other posts of the site, or whose images are downloaded, is held until
+    every post has its file name: its links then become {filename} links and its images {static}
+    ones, and it is written once, with its final text.
+    """
+
+    def __init__(self, out: OutputFolder, tally: Tally, reporter: Reporter):
+        self.out, self.tally, self.reporter = out, tally, reporter
+        self.index = PostIndex()
+        self.held: list[tuple[Converted, tuple[str, list[str]]]] = []
+
+    def warn(self, result, warning: str) -> None:
+        self.tally.warnings += 1
+        self.reporter.say(f"warning: {where(result.source, result.post_id)}{warning}")
+
+    def record(self, result) -> None:
+        if isinstance(result, tuple):
+            self.tally.warnings += 1
+            self.reporter.say(f"warning: {result[1]}")
             return
-        tally.converted += 1
-        setattr(tally, outcome.state, getattr(tally, outcome.state) + 1)
+        for warning in result.warnings:
+            self.warn(result, warning)
+        if isinstance(result, Skipped):
+            self.tally.skipped += 1
+            self.reporter.say(f"skipped: {where(result.source, result.post_id)}{result.reason}")
+        elif isinstance(result, Failed):
+            self.tally.errors += 1
+            self.reporter.say(f"error: {where(result.source, result.post_id)}{result.reason}")
+        elif isinstance(result, Converted):
+            placed = self.out.place(result)
+            self.index.add(result.metadata, placed[0])
+            if result.links or result.media:
+                self.held.append((result, placed))
+            else:
+                self.write(result, placed)
+
+    def finish(self, library: MediaLibrary | None) -> None:
+        """Download the held posts' images, point their links at files, and write them."""
+        media = MediaResult()
+        if library is not None:
+            wanted = [ref for post, _ in self.held for ref in post.media]
+            if wanted:
+                self.reporter.say(f"downloading {len({r.url for r in wanted})} images")
+            media = library.fetch_all(wanted)
+            self.tally.images, self.tally.images_failed = len(media.local), len(media.failed)
+        for post, placed in self.held:
+            self.write(finished(post, placed[0], self.index, media.local), placed)
+        for post, _ in self.held:  # listed at the end, each with the post that uses it
+            for url in dict.fromkeys(ref.url for ref in post.media if ref.url in media.failed):
+                self.warn(post, f"image not downloaded, its address kept: {url}: {media.failed[url]}")
+
+    def write(self, post: Converted, placed: tuple[str, list[str]]) -> None:
+        try:
+            outcome = self.out.write(post, placed)
+        except (ImportProblem, OSError) as exc:
+            self.tally.errors += 1
+            reason = exc.message if isinstance(exc, ImportProblem) else str(exc)
+            self.reporter.say(f"error: {where(post.source, post.post_id)}cannot write: {reason}")
+            return
+        self.tally.converted += 1
+        setattr(self.tally, outcome.state, getattr(self.tally, outcome.state) + 1)
         for warning in outcome.warnings:
-            tally.warnings += 1
-            reporter.say(f"warning: {where(result.source, result.post_id)}{warning}")
+            self.warn(post, warning)
+
+
+def finished(post: Converted, rel: str, index: PostIndex, local: dict[str, str]) -> Converted:
+    """The post with links to other posts as {filename} links and downloaded images as {static} ones."""
+    here = posixpath.dirname(rel) or "."
+    mapping = index.targets(post.links, rel)
+    metadata = post.metadata
+    for ref in post.media:
+        if ref.url in local:
+            mapping[ref.url] = "{static}" + posixpath.relpath(local[ref.url], here)
+            if metadata.get("image") == ref.url:
+                metadata = {**metadata, "image": local[ref.url]}  # the theme reads it from the site root
+    if not mapping and metadata is post.metadata:
+        return post
+    markdown = replace_urls(post.markdown, mapping)
+    if "summary" in metadata:
+        metadata = {**metadata, "summary": replace_urls(metadata["summary"], mapping)}
+    return replace(post, metadata=metadata, markdown=markdown, document="")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ class Options:
     private: str = "skip"  # skip, or hidden: import private posts as hidden
     exclude_types: tuple[str, ...] = ()  # custom post types not to import
     category_from_link: bool = True
+    media: bool = False  # point images at the address worth downloading and list them
     extra: dict = field(default_factory=dict)
 
 

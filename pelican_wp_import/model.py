@@ -80,6 +80,8 @@ class Converted:
     post_id: object
     warnings: list[str] = field(default_factory=list)
     document: str = ""  # the file's text, when made ahead (by a worker process) for this slug
+    links: list[str] = field(default_factory=list)  # addresses in the body that may be other posts
+    media: list = field(default_factory=list)  # MediaRef of each image to download, when asked
 
 
 @dataclass

@@ -5,8 +5,10 @@ from .bios import extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
                      status_of, title_of)
+from .links import link_candidates
 from .load import LoadedFile
 from .markdown import to_markdown
+from .media import featured_image, prepare_images
 from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
 from .resolve import Resolved, Sidecars, as_int, resolve
 from .text import plain_text
@@ -46,6 +48,8 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     post.warnings.extend(cleaned.warnings)
     known = [t.name for t in resolved.coauthors] + ([resolved.author["name"]] if resolved.author else [])
     bios = extract_bios(cleaned.root, known)
+    links = link_candidates(cleaned.root, link_of(post.data.get("link")))
+    media = prepare_images(cleaned.root) if options.media else []
     body = to_markdown(cleaned.root)
     summary = ""
     if cleaned.has_more:
@@ -59,7 +63,11 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
 
     metadata = _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
                          options)
-    return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings)
+    featured = featured_image(metadata["image"]) if options.media and metadata.get("image") else None
+    if featured is not None:
+        metadata["image"] = featured.url
+        media.append(featured)
+    return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings, links=links, media=media)
 
 
 def _content_html(post: RawPost) -> str:

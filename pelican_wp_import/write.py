@@ -77,8 +77,9 @@ class OutputFolder:
         owner, wp_id = self.owners.get(rel), post.metadata.get("wp_id")
         return owner is not None and wp_id is not None and owner != str(wp_id)
 
-    def write(self, post: Converted) -> Outcome:
-        rel, warnings = self.place(post)
+    def write(self, post: Converted, placed: tuple[str, list[str]] | None = None) -> Outcome:
+        """Write a post to the path place() gives it (or gave it already: placed)."""
+        rel, warnings = placed or self.place(post)
         target = self.inside(rel)
         metadata = post.metadata
         slug = rel.rpartition("/")[2].removesuffix(".md")

@@ -103,6 +103,19 @@ def test_non_post_json_is_skipped_with_one_warning(tmp_path, caplog):
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+def test_the_commands_own_records_are_not_read_as_content(tmp_path, caplog):
+    content = tmp_path / "content"
+    assert main(["convert", str(CONTENT / "pages"), "--output", str(content), "--quiet"]) == 0
+    assert (content / ".wp-import.json").exists()
+    archive = content / ".wp-api" / "posts"  # where fetch keeps the raw API responses
+    archive.mkdir(parents=True)
+    shutil.copy(CONTENT / "pages" / "about.json", archive / "page-0001.json")
+    with caplog.at_level(logging.WARNING):
+        out = build_site(content, tmp_path / "output")
+    assert [p.name for p in (out / "pages").glob("*.html")] == ["about.html"]
+    assert not [r for r in caplog.records if ".wp-" in r.getMessage()]
+
+
 def test_a_page_among_articles_becomes_a_page(tmp_path):
     content = tmp_path / "content"
     content.mkdir()

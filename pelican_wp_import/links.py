@@ -1,0 +1,100 @@
+"""Links between imported posts: old permalinks and ?p=ID addresses to Pelican {filename} links."""
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from bs4 import Tag
+
+# The query keys WordPress answers with a post or page whatever the permalink structure.
+_ID_KEYS = ("p", "page_id", "attachment_id")
+# An address in Markdown or in kept HTML ends at one of these.
+_URL_END = r"(?=[)\"'\s>]|$)"
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def path_key(url: str) -> str:
+    """An old address as the index knows it: decoded path, one trailing slash, no host."""
+    path = unquote(urlsplit(url).path or "/")
+    path = re.sub(r"/+", "/", path).rstrip("/") + "/"
+    return path.casefold()
+
+
+def id_in(url: str) -> int | None:
+    """The post id of a ?p=123 or ?page_id=123 address."""
+    query = parse_qs(urlsplit(url).query)
+    for key in _ID_KEYS:
+        value = (query.get(key) or [""])[0]
+        if value.isdigit():
+            return int(value)
+    return None
+
+
+def may_be_a_post(href: str, host: str) -> bool:
+    """Whether a link could name a post of the site on host: its host, root-relative, or ?p=ID."""
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https"):
+        same_site = bool(host) and _host(href) == host
+    else:
+        same_site = not parts.scheme and href.startswith("/") and not href.startswith("//")
+    return same_site and (parts.path not in ("", "/") or id_in(href) is not None)
+
+
+def link_candidates(root: Tag, own_link: str) -> list[str]:
+    """The links of a post's body that may point at another post of the same site."""
+    host = _host(own_link)
+    found = dict.fromkeys(a["href"].strip() for a in root.find_all("a", href=True))
+    return [href for href in found if may_be_a_post(href, host)]
+
+
+def site_host(url: str) -> str:
+    return _host(url)
+
+
+class PostIndex:
+    """Every written post by its old address and its WordPress id, to the file it was written to."""
+
+    def __init__(self):
+        self.by_path: dict[str, str] = {}
+        self.by_id: dict[int, str] = {}
+
+    def add(self, metadata: dict, rel: str) -> None:
+        link = metadata.get("wp_link")
+        if isinstance(link, str) and link and id_in(link) is None:
+            self.by_path.setdefault(path_key(link), rel)
+        if isinstance(metadata.get("wp_id"), int):
+            self.by_id.setdefault(metadata["wp_id"], rel)
+
+    def file_for(self, url: str) -> str | None:
+        wp_id = id_in(url)
+        if wp_id is not None:
+            return self.by_id.get(wp_id)
+        return self.by_path.get(path_key(url))
+
+    def targets(self, urls: list[str], from_rel: str) -> dict[str, str]:
+        """Each address that names an imported post, as a {filename} link relative to from_rel."""
+        found = {}
+        here = posixpath.dirname(from_rel)
+        for url in urls:
+            rel = self.file_for(url)
+            if rel is None or rel == from_rel and not urlsplit(url).fragment:
+                continue
+            fragment = urlsplit(url).fragment
+            found[url] = "{filename}" + posixpath.relpath(rel, here or ".") + (f"#{fragment}" if fragment else "")
+        return found
+
+
+def replace_urls(text: str, mapping: dict[str, str]) -> str:
+    """Every whole occurrence of each address (as Markdown or HTML writes it) swapped for its target."""
+    if not mapping:
+        return text
+    # kept HTML writes & as &amp;: the same address in that spelling has the same target
+    mapping = {**{u.replace("&", "&amp;"): t for u, t in mapping.items() if "&" in u}, **mapping}
+    ordered = sorted(mapping, key=len, reverse=True)  # a longer address before its own prefix
+    pattern = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(u) for u in ordered) + ")" + _URL_END)
+    return pattern.sub(lambda m: mapping[m.group()], text)
