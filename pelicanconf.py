@@ -23,6 +23,9 @@ AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
 AUTHOR_FEED_RSS = None
 TRANSLATION_FEED_ATOM = None
 
+STATIC_PATHS = ["images"]  # where `convert --media` puts the images it downloads
+EXTRA_PATH_METADATA: dict = {}
+
 DEFAULT_PAGINATION = 10
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 SUMMARY_MAX_PARAGRAPHS = 1  # a list shows the first paragraph of a post without an excerpt

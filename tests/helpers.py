@@ -9,7 +9,7 @@ from conftest import ROOT
 from pelican_wp_import.frontmatter import split
 
 
-def build_site(content: Path, output: Path, **overrides) -> Path:
+def build_site(content: Path, output: Path, config: str = "pelicanconf.py", **overrides) -> Path:
     """Build a site with the project's settings into output, as `pelican content -s pelicanconf.py` would."""
     from pelican import Pelican
     from pelican.log import LimitFilter
@@ -20,7 +20,7 @@ def build_site(content: Path, output: Path, **overrides) -> Path:
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
 
-    settings = read_settings(str(ROOT / "pelicanconf.py"), override={
+    settings = read_settings(str(ROOT / config), override={
         "PATH": str(content), "OUTPUT_PATH": str(output), "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False, "DELETE_OUTPUT_DIRECTORY": True, **overrides})
     Pelican(settings).run()
