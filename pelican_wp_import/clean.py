@@ -45,6 +45,7 @@ class Cleaned:
     root: Tag
     has_more: bool = False
     warnings: list[str] = field(default_factory=list)
+    links: list = field(default_factory=list)  # every <a href>, as found before cleaning
 
 
 class _Tag(Tag):
@@ -82,6 +83,7 @@ def clean_html(html: str) -> Cleaned:
     body = root.body or root
     cleaned = Cleaned(body, warnings=warnings)
     found = take_inventory(body)
+    cleaned.links = found.links
     flatten_deep_nesting(found.too_deep, warnings)
     cleaned.has_more = drop_clutter(body, found)
     wpautop(body)
@@ -104,6 +106,7 @@ class Inventory:
     caption_boxes: list = field(default_factory=list)  # div.wp-caption, figure.wp-caption
     caption_texts: list = field(default_factory=list)  # .wp-caption-text
     galleries: list = field(default_factory=list)  # div.gallery, a classic [gallery]
+    links: list = field(default_factory=list)  # <a> with an href
 
     @property
     def has_captions(self) -> bool:
@@ -134,6 +137,8 @@ def take_inventory(root: Tag) -> Inventory:
             continue
         if name == "p":
             found.paragraphs.append(node)
+        elif name == "a" and "href" in node.attrs:
+            found.links.append(node)
         elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.attrs.get("id") or ""):
             found.more_span = node
         if classes and _CAPTION_CLASSES.intersection(classes):

@@ -45,10 +45,12 @@ def may_be_a_post(href: str, host: str) -> bool:
     return same_site and (parts.path not in ("", "/") or id_in(href) is not None)
 
 
-def link_candidates(root: Tag, own_link: str) -> list[str]:
-    """The links of a post's body that may point at another post of the same site."""
+def link_candidates(anchors: list[Tag], own_link: str) -> list[str]:
+    """Of a post's <a> tags, the addresses that may point at another post of the same site.
+
+    Anchors taken out of the body since they were listed (a bio's links) are left out."""
     host = _host(own_link)
-    found = dict.fromkeys(a["href"].strip() for a in root.find_all("a", href=True))
+    found = dict.fromkeys(a["href"].strip() for a in anchors if not a.decomposed and "href" in a.attrs)
     return [href for href in found if may_be_a_post(href, host)]
 
 

@@ -56,17 +56,23 @@ def sidecars_for(folder: Path, files: list[Path] | None = None) -> Sidecars:
     return sidecars
 
 
+@functools.lru_cache(maxsize=64)
+def _sidecar_files(folder: str, folder_mtime: int) -> tuple[str, ...]:
+    """The sidecar files of a folder as it was at folder_mtime (adding or removing a file changes it)."""
+    return tuple(str(p) for p in sorted(Path(folder).glob("*.json"))
+                 if may_be_sidecar(p) and load_file(p).sidecar_kind)
+
+
 def folder_stamp(folder: Path) -> tuple:
-    """What changes when a folder's sidecars may have: the names, sizes and times of its JSON files."""
-    stamp = []
+    """What changes when a folder's sidecars may have: the folder's time, and the size and time of
+    each sidecar file. Only the sidecars are looked at, so asking once per post stays cheap."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        stamp = [os.stat(folder).st_mtime_ns]
+        for name in _sidecar_files(str(folder), stamp[0]):
+            info = os.stat(name)
+            stamp.append((name, info.st_size, info.st_mtime_ns))
     except OSError:
         return ()
-    for entry in entries:
-        if entry.name.lower().endswith(".json") and entry.is_file():
-            info = entry.stat()
-            stamp.append((entry.name, info.st_size, info.st_mtime_ns))
     return tuple(stamp)
 
 

@@ -34,7 +34,7 @@ def test_candidates_are_links_to_the_same_site():
         '<a href="/c/">c</a> <a href="//cdn.example/d/">d</a> <a href="https://else.example/e/">e</a> '
         '<a href="https://old.example/">home</a> <a href="https://old.example/?p=12">f</a> '
         '<a href="mailto:x@old.example">m</a> <a href="#top">t</a> <a href="/c/">again</a></p>', "lxml")
-    assert link_candidates(soup.body, "https://old.example/2023/ferry/") == [
+    assert link_candidates(soup.find_all("a"), "https://old.example/2023/ferry/") == [
         "https://old.example/2023/quay/", "https://www.old.example/b/", "/c/", "https://old.example/?p=12"]
 
 
@@ -104,3 +104,17 @@ def test_a_build_from_the_json_links_the_same_way(linked, tmp_path):
     hrefs = [a["href"] for a in html(output / "ferry.html").select(".e-content a")]
     assert hrefs == ["./quay.html", "./pages/about.html", "https://old.example/2023/09/05/nowhere/"]
     assert [a["href"] for a in html(output / "quay.html").select(".e-content a")] == ["./ferry.html#top"]
+
+
+def test_links_in_a_bio_taken_out_of_the_body_are_not_candidates():
+    from pelican_wp_import.fields import Options
+    from pelican_wp_import.model import RawPost
+    from pelican_wp_import.pipeline import convert_post
+    from pelican_wp_import.resolve import Sidecars
+
+    post = _post(5, "harbour", '<p>The quay opens <a href="https://old.example/2023/09/05/quay/">again</a>.</p>'
+                               '<p>Jane Doe is a reporter who covers the harbour. '
+                               '<a href="https://old.example/author/jane/">More about Jane Doe</a></p>')
+    result = convert_post(RawPost(post, "x.json"), Sidecars(), Options())
+    assert result.metadata["authors"] == ["Jane Doe"]
+    assert result.links == ["https://old.example/2023/09/05/quay/"]

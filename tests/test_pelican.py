@@ -1,6 +1,7 @@
 """The plugin in real Pelican builds: JSON read straight in, arrays with sidecars, Markdown from convert."""
 import json
 import logging
+import os
 import shutil
 
 import pytest
@@ -163,3 +164,21 @@ def test_drafts_are_built_as_drafts(tmp_path):
     out = build_site(content, tmp_path / "output")
     assert (out / "drafts" / f"{post['slug']}.html").exists()
     assert not (out / f"{post['slug']}.html").exists()
+
+
+def test_a_changed_or_new_sidecar_is_read_again_by_the_next_build(tmp_path):
+    from pelican_wp_import.sources import cached_sidecars
+
+    folder = tmp_path / "archive"
+    shutil.copytree(CONTENT / "archive", folder)
+    categories = folder / "categories.json"
+    first = cached_sidecars(folder)
+    assert cached_sidecars(folder) is first  # asked once per post: read once
+    data = json.loads(categories.read_text())
+    data[0]["name"] = "Renamed"
+    categories.write_text(json.dumps(data))
+    os.utime(categories, ns=(1, 1))  # a different time, whatever the clock's resolution
+    changed = cached_sidecars(folder)
+    assert changed is not first and "Renamed" in {t["name"] for t in changed.categories.values()}
+    categories.rename(folder / "old.txt")
+    assert not cached_sidecars(folder).categories
