@@ -48,7 +48,7 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     post.warnings.extend(cleaned.warnings)
     known = [t.name for t in resolved.coauthors] + ([resolved.author["name"]] if resolved.author else [])
     bios = extract_bios(cleaned.root, known)
-    links = link_candidates(cleaned.root, link_of(post.data.get("link")))
+    links = link_candidates(cleaned.links, link_of(post.data.get("link")))
     media = prepare_images(cleaned.root) if options.media else []
     body = to_markdown(cleaned.root)
     summary = ""
