@@ -1,7 +1,8 @@
 """WordPress REST API JSON to Markdown and a Pelican site: a reader plugin and a command.
 
 As a Pelican plugin (PLUGINS = ["pelican_wp_import"]) it reads .json files of WordPress posts
-and Markdown files with YAML front matter. Nothing heavy is imported until Pelican asks.
+and Markdown files with YAML front matter, keeps each post at its old permalink and redirects
+every other old WordPress address. Nothing heavy is imported until Pelican asks.
 """
 
 
@@ -54,11 +55,56 @@ def link_between_posts(generators) -> None:
         link_imported_posts(everything, generators[0].context.setdefault("generated_content", {}))
 
 
+def keep_old_addresses(generators) -> None:
+    """all_generators_finalized: posts and pages take their old permalinks; every other old address is mapped."""
+    from .permalinks import apply_permalinks
+    from .redirects import prepare_redirects
+
+    apply_permalinks(generators)
+    prepare_redirects(generators)
+
+
+def write_redirects(pelican) -> None:
+    """finalized: redirect stubs at the old addresses the build left empty, and the redirect maps."""
+    from .redirects import write_prepared
+
+    write_prepared(pelican)
+
+
+def convert_ahead(generator) -> None:
+    """article_generator_init: JSON files not in the content cache go to worker processes."""
+    from .expand import forget_stale
+    from .preconvert import start
+
+    forget_stale(generator)
+    start(generator)
+
+
+def forget_stale_pages(generator) -> None:
+    """page_generator_init: pages cached with names from sidecars that changed since are read again."""
+    from .expand import forget_stale
+
+    forget_stale(generator)
+
+
+def stop_converting_ahead(*_args) -> None:
+    """all_generators_finalized: every file has been read; the workers can go."""
+    import sys
+
+    if "pelican_wp_import.preconvert" in sys.modules:  # nothing to stop in a build that never started them
+        sys.modules["pelican_wp_import.preconvert"].finish()
+
+
 def register() -> None:
     from pelican import signals
 
     signals.readers_init.connect(add_readers)
+    signals.article_generator_init.connect(convert_ahead)
+    signals.page_generator_init.connect(forget_stale_pages)
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)
+    signals.all_generators_finalized.connect(keep_old_addresses)
     signals.all_generators_finalized.connect(attach_author_profiles)
+    signals.finalized.connect(write_redirects)
     signals.all_generators_finalized.connect(link_between_posts)
+    signals.all_generators_finalized.connect(stop_converting_ahead)

@@ -38,6 +38,10 @@ _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
 _SPACE_AFTER_BLOCK = re.compile(r"(</(?:p|h[1-6]|ul|ol|li|blockquote|figure|table|div|pre)>)\s+(?=<)", re.I)
 
 
+# The end tags of a whole page pasted into a post: lxml would put the text after them outside the body.
+_DOCUMENT_END = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
 @dataclass
 class Cleaned:
     """A post body as a parsed tree, with what cleaning had to say about it."""
@@ -70,13 +74,18 @@ def parse(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml", element_classes={Tag: _Tag})
 
 
-def clean_html(html: str) -> Cleaned:
+def clean_html(html: str, sanitizer=None) -> Cleaned:
+    """A post body repaired and parsed. sanitizer(html, warnings) -> html, when given, runs between the
+    repairs of the text (which need the HTML as the scraper left it) and the parse."""
     warnings: list[str] = []
     html, restored = restore_lost_openings(html)
     if restored:
         warnings.append(f"{restored} paragraph or inline opening tags were missing and were restored")
     html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
     html = _BLOCK_COMMENT.sub("", html)
+    if sanitizer is not None:
+        html = sanitizer(html, warnings)
+    html = _DOCUMENT_END.sub("", html)
     if "<pre" not in html and "<textarea" not in html:
         html = _SPACE_AFTER_BLOCK.sub(r"\1", html)
     root = parse(html)
@@ -317,7 +326,8 @@ def wpautop(root: Tag) -> None:
 
 
 def _wrap_run(run: list) -> None:
-    text = "".join(str(n) for n in run)
+    # text as HTML again, entities and all: "&lt;b&gt;" in the text must not come back as a tag
+    text = "".join(n.output_ready("minimal") if isinstance(n, NavigableString) else str(n) for n in run)
     if not text.strip():
         return
     paragraphs = [p for p in _BLANK_LINE.split(text) if p.strip()]

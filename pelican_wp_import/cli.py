@@ -7,22 +7,26 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .downloads import MediaLibrary, MediaResult
 from .fields import Options
 from .frontmatter import dump
 from .links import PostIndex, replace_urls
-from .load import load_file
+from .load import LoadedFile, load_file
 from .model import Converted, Failed, ImportProblem, Skipped, where
 from .pipeline import convert_file
 from .resolve import Sidecars
 from .sources import json_files, sidecars_for
 from .write import OutputFolder
 
-# Below this many files a process pool costs more than it saves.
+# Below this much work a process pool costs more than it saves: 64 files, or about 64 posts' worth of
+# bytes when they come as a few big pages of posts (a fetch gives 100 posts a file).
 _POOL_MIN_FILES = 64
+_POOL_MIN_BYTES = 400_000
+# Pieces of work per worker process: enough that one slow piece does not leave the others idle.
+_PIECES_PER_JOB = 4
 _SIDECARS: dict[Path, Sidecars] = {}  # per folder, set before the pool forks
 _OPTIONS = Options()
 
@@ -97,15 +101,63 @@ def build_parser() -> argparse.ArgumentParser:
                          help="worker processes (default: one per CPU)")
     convert.add_argument("--media", action="store_true",
                          help="download the images posts use into OUTPUT/images and link them with {static}")
+    convert.add_argument("--no-sanitize", action="store_true",
+                         help="keep the posts' HTML as it is (by default scripts, event handlers, forms and "
+                              "iframes from unknown hosts are removed, each removal a warning)")
     convert.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
+    _add_fetch_parser(commands)
     return parser
+
+
+def _add_fetch_parser(commands) -> None:
+    fetch = commands.add_parser("fetch", help="download a site's posts and pages from its REST API and convert them",
+                                description="Download every post and page (and custom post types) of a WordPress "
+                                            "site through its REST API into DIR/.wp-api/, then convert them as "
+                                            "the convert command does. An interrupted run goes on where it "
+                                            "stopped. WP_USERNAME and WP_APP_PASSWORD in the environment sign "
+                                            "in with an Application Password.")
+    fetch.add_argument("site", metavar="SITE_URL", help="the site's address, or its REST API root")
+    fetch.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write Markdown into")
+    fetch.add_argument("--types", metavar="LIST", help="custom post types to fetch besides posts and pages, "
+                                                       "by REST base, comma-separated (product,event)")
+    fetch.add_argument("--status", metavar="LIST", help="statuses to fetch, e.g. publish,draft,private "
+                                                        "(default: published; others need a sign-in)")
+    fetch.add_argument("--since", metavar="DATE", help="only posts modified after DATE (2024-05-01 or an ISO time)")
+    fetch.add_argument("--concurrency", type=int, default=4, metavar="N", help="requests at a time (default: 4)")
+    fetch.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                       help="give up on a request that is silent this long, then retry (default: 30)")
+    fetch.add_argument("--retries", type=int, default=5, metavar="N",
+                       help="retries of a failing request (default: 5)")
+    fetch.add_argument("--backoff", type=float, default=0.5, metavar="SECONDS",
+                       help="pause before the first retry, doubled for each next one (default: 0.5)")
+    fetch.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
+                       help="longest pause before a retry, a server's Retry-After included (default: 60)")
+    fetch.add_argument("--force", action="store_true", help="overwrite files edited since they were written")
+    fetch.add_argument("--private", choices=("skip", "hidden"), default="skip",
+                       help="what to do with private posts (default: skip)")
+    fetch.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
+                       help="a custom post type not to import (repeatable)")
+    fetch.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                       help="worker processes for converting (default: one per CPU)")
+    fetch.add_argument("--media", action="store_true",
+                       help="download the images posts use into DIR/images and link them with {static}")
+    fetch.add_argument("--no-sanitize", action="store_true", help="keep the posts' HTML as it is (see convert)")
+    fetch.add_argument("-q", "--quiet", action="store_true", help="print errors and the summaries only")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    options = Options(private=args.private, exclude_types=tuple(args.exclude_type))
-    return run_convert(args.sources, Path(args.output), options, force=args.force, jobs=args.jobs,
+    if args.command == "fetch":
+        from . import fetch  # only a fetch pays for importing httpx
+
+        return fetch.run(args)
+    return run_convert(args.sources, Path(args.output), options_from_args(args), force=args.force, jobs=args.jobs,
                        quiet=args.quiet, media=args.media)
+
+
+def options_from_args(args: argparse.Namespace) -> Options:
+    """How posts are mapped, as convert's and fetch's flags ask."""
+    return Options(private=args.private, exclude_types=tuple(args.exclude_type), sanitize=not args.no_sanitize)
 
 
 def run_convert(sources: list[str], output: Path, options: Options, force: bool = False, jobs: int = 0,
@@ -140,17 +192,51 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
 
 
 def _convert_all(files: list[Path], jobs: int):
+    """The results of each file in turn, converted in worker processes when there is enough work."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(files) < _POOL_MIN_FILES:
+    sizes = [_size_of(path) for path in files]
+    if jobs < 2 or (len(files) < _POOL_MIN_FILES and sum(sizes) < _POOL_MIN_BYTES):
         yield from map(_convert_one, files)
         return
+    pieces = _pieces(files, sizes, jobs)
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from pool.map(_convert_one, files, chunksize=max(1, min(32, len(files) // (jobs * 8))))
+        results = pool.map(_convert_one, *zip(*pieces), chunksize=max(1, min(32, len(pieces) // (jobs * 8))))
+        yield from _by_file(pieces, results)
 
 
-def _convert_one(path: Path) -> list:
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pieces(files: list[Path], sizes: list[int], jobs: int) -> list[tuple[Path, int, int]]:
+    """(file, part, parts): few big files (pages of 100 posts) are cut in parts, so that every worker has work."""
+    parts_wanted = -(-jobs * _PIECES_PER_JOB // len(files))
+    smallest_part = _POOL_MIN_BYTES // 16
+    pieces = []
+    for path, size in zip(files, sizes):
+        parts = max(1, min(parts_wanted, size // smallest_part))
+        pieces.extend((path, part, parts) for part in range(parts))
+    return pieces
+
+
+def _by_file(pieces: list[tuple[Path, int, int]], results):
+    """The pieces' results joined again into one list per file, in file order."""
+    joined: list = []
+    for (_, part, parts), result in zip(pieces, results):
+        joined.extend(result)
+        if part == parts - 1:
+            yield joined
+            joined = []
+
+
+def _convert_one(path: Path, part: int = 0, parts: int = 1) -> list:
     loaded = load_file(path)
+    if parts > 1:
+        _keep_part(loaded, part, parts)
     results: list = [("warning", line) for line in loaded.warnings]
     if loaded.sidecar_kind:
         return results
@@ -160,6 +246,14 @@ def _convert_one(path: Path) -> list:
         if isinstance(result, Converted):
             result.document = dump(result.metadata, result.markdown)  # here, in the worker
     return results + converted
+
+
+def _keep_part(loaded: LoadedFile, part: int, parts: int) -> None:
+    """Keep one of parts runs of a file's posts, in file order; the file's own problems go with the first."""
+    count = len(loaded.posts)
+    loaded.posts = loaded.posts[count * part // parts:count * (part + 1) // parts]
+    if part:
+        loaded.warnings, loaded.problems = [], []
 
 
 class Recorder:

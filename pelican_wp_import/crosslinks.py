@@ -8,9 +8,9 @@ then turns into the new URL (relative or absolute, as the settings say).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .links import PostIndex, may_be_a_post, replace_urls, site_host
+from .text import split_url
 
 ALIAS = "wp-import"
 # The address of each link in rendered HTML.
@@ -44,7 +44,7 @@ def link_imported_posts(contents: list, generated: dict) -> int:
             href = match.group(2)
             target = index.file_for(href) if may_be_a_post(href, host) else None
             if target is not None:
-                fragment = urlsplit(href).fragment
+                fragment = split_url(href).fragment
                 mapping[href] = "{filename}/" + target + (f"#{fragment}" if fragment else "")
         if mapping:
             content._content = replace_urls(content._content, mapping)

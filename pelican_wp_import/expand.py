@@ -4,16 +4,15 @@ from __future__ import annotations
 import logging
 import os
 
+from pelican.cache import FileStampDataCacher
 from pelican.contents import Article, Page
 from pelican.readers import default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import order_content, posixize_path
 
-from .load import load_file
+from . import preconvert
+from .sources import folder_stamp
 from .model import Converted
-from .pipeline import convert_post
-from .readers import (WordPressJSONReader, log_result, markdown_renderer, options_from, pelican_metadata,
-                      reader_takes)
-from .sources import cached_sidecars
+from .readers import WordPressJSONReader, ahead, log_result, markdown_renderer, pelican_metadata, reader_takes
 
 logger = logging.getLogger(__name__)
 
@@ -22,28 +21,66 @@ _WAITING_PAGES: dict[int, list[Page]] = {}
 
 
 def deferred_posts(generator, paths_key: str, excludes_key: str):
-    """(file, converted post) for every post in the JSON files the reader did not take."""
+    """(file, converted post, what was rendered ahead) for every post in the JSON files the reader did not take."""
     settings = generator.settings
     for rel in sorted(generator.get_files(settings[paths_key], exclude=settings[excludes_key],
                                           extensions=("json",))):
         full = os.path.join(generator.path, rel)
-        loaded = load_file(full)
-        if loaded.sidecar_kind or reader_takes(loaded, full, settings) or not loaded.posts:
+        cache = array_cache(generator)
+        stamp = folder_stamp(os.path.dirname(os.path.abspath(full)))
+        cached = cache.get_cached_data(full, None)
+        prepared = cached[1] if cached is not None and cached[0] == stamp else None
+        if prepared is None:
+            prepared = preconvert.take(full) or preconvert.prepare(
+                full, settings, render=markdown_renderer(settings),
+                only_if=lambda p: not reader_takes(p, full, settings))
+            if prepared.results:
+                cache.cache_data(full, (stamp, prepared))
+        if prepared.sidecar_kind or not prepared.post_count or reader_takes(prepared, full, settings):
             continue
-        sidecars = cached_sidecars(os.path.dirname(os.path.abspath(full)))
-        options = options_from(settings)
-        for post in loaded.posts:
-            result = convert_post(post, sidecars, options)
+        for result in prepared.results:
             log_result(result)
             if isinstance(result, Converted):
-                yield rel, result
+                yield rel, result, prepared.rendered
 
 
-def make_content(generator, rel: str, result: Converted):
+def array_cache(generator) -> FileStampDataCacher:
+    """Converted posts of many-post files, kept with Pelican's content cache (CACHE_CONTENT,
+    LOAD_CONTENT_CACHE, CHECK_MODIFIED_METHOD), since Pelican caches only what its readers return."""
+    cache = getattr(generator, "_wp_import_arrays", None)
+    if cache is None:
+        settings = generator.settings
+        cache = FileStampDataCacher(settings, f"{type(generator).__name__}-WordPressPosts",
+                                    settings.get("CACHE_CONTENT", False), settings.get("LOAD_CONTENT_CACHE", False))
+        generator._wp_import_arrays = cache
+    return cache
+
+
+def forget_stale(generator) -> None:
+    """article_generator_init: posts cached by Pelican's reader whose folder's sidecars changed are
+    read again, since their names for authors and terms came from those sidecars."""
+    cache = array_cache(generator)
+    known = cache._cache.get(_SIDECAR_STAMPS, (None, {}))[1]
+    readers_cache = getattr(generator.readers, "_cache", None)
+    current = {}
+    for rel in generator.get_files(generator.settings["ARTICLE_PATHS"] + generator.settings["PAGE_PATHS"],
+                                   extensions=("json",)):
+        folder = os.path.dirname(os.path.abspath(os.path.join(generator.path, rel)))
+        if folder not in current:
+            current[folder] = folder_stamp(folder)
+        if known.get(folder, current[folder]) != current[folder] and isinstance(readers_cache, dict):
+            readers_cache.pop(os.path.abspath(os.path.join(generator.path, rel)), None)
+    cache._cache[_SIDECAR_STAMPS] = (None, current)  # read directly, never through the file-stamp check
+
+
+_SIDECAR_STAMPS = "wp-import: sidecar stamps by folder"
+
+
+def make_content(generator, rel: str, result: Converted, rendered: dict | None = None):
     """A Pelican Article or Page for one post of a many-post file."""
     settings = generator.settings
     reader = WordPressJSONReader(settings)
-    render = markdown_renderer(settings)
+    render = ahead(markdown_renderer(settings), rendered)
     full = os.path.abspath(os.path.join(generator.path, rel))
     source_path = posixize_path(os.path.relpath(full, generator.path))
     metadata = default_metadata(settings=settings, process=reader.process_metadata)
@@ -64,8 +101,8 @@ def expand_articles(generator) -> None:
     pages.clear()
     lists = {"published": generator.articles, "draft": generator.drafts, "hidden": generator.hidden_articles}
     added = 0
-    for rel, result in deferred_posts(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"):
-        content = make_content(generator, rel, result)
+    for rel, result, rendered in deferred_posts(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES"):
+        content = make_content(generator, rel, result, rendered)
         if content is None:
             continue
         if isinstance(content, Page):
@@ -74,6 +111,7 @@ def expand_articles(generator) -> None:
         lists.get(content.status, generator.drafts).append(content)
         generator.add_source_path(content)
         added += 1
+    array_cache(generator).save_cache()
     if added:
         order_by = generator.settings["ARTICLE_ORDER_BY"]
         generator.articles = order_content(generator.articles, order_by)
@@ -84,8 +122,8 @@ def expand_articles(generator) -> None:
 def expand_pages(generator) -> None:
     """page_generator_finalized: pages from page folders and those found among the articles."""
     waiting = _WAITING_PAGES.pop(id(generator.settings), [])
-    found = [make_content(generator, rel, result)
-             for rel, result in deferred_posts(generator, "PAGE_PATHS", "PAGE_EXCLUDES")]
+    found = [make_content(generator, rel, result, rendered)
+             for rel, result, rendered in deferred_posts(generator, "PAGE_PATHS", "PAGE_EXCLUDES")]
     lists = {"published": generator.pages, "draft": generator.draft_pages, "hidden": generator.hidden_pages}
     for page in waiting + [p for p in found if p is not None]:
         if not isinstance(page, Page):  # a post filed among the pages is shown as a page
@@ -93,6 +131,7 @@ def expand_pages(generator) -> None:
                         source_path=page.source_path, context=generator.context)
         lists.get(page.status, generator.draft_pages).append(page)
         generator.add_source_path(page)
+    array_cache(generator).save_cache()
     order_by = generator.settings["PAGE_ORDER_BY"]
     for items in lists.values():
         items[:] = order_content(items, order_by)  # in place: the context holds these very lists

@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .model import ImportProblem, RawPost, Term
-from .text import plain_text, safe_slug, slugify
+from .sanitize import IFRAME_HOSTS
+from .text import plain_text, safe_slug, slugify, split_url
 
 _ZERO_DATE = re.compile(r"^0000-00-00")
 _AUTOMATIC_EXCERPT_END = re.compile(r"(?:\[(?:&hellip;|…|\.\.\.|&#8230;)\]|(?:&hellip;|…|&#8230;)\s*"
@@ -25,6 +26,8 @@ class Options:
     exclude_types: tuple[str, ...] = ()  # custom post types not to import
     category_from_link: bool = True
     media: bool = False  # point images at the address worth downloading and list them
+    sanitize: bool = True  # hostile markup out of content and excerpts (sanitize.py)
+    iframe_hosts: tuple[str, ...] = IFRAME_HOSTS  # iframes kept when sanitising
     extra: dict = field(default_factory=dict)
 
 
@@ -98,7 +101,7 @@ def slug_of(post: RawPost, title: str) -> str:
 def _last_segment(link: object) -> str:
     if not isinstance(link, str):
         return ""
-    parts = [p for p in urlsplit(link).path.split("/") if p]
+    parts = [p for p in split_url(link).path.split("/") if p]
     return parts[-1] if parts and "?" not in parts[-1] else ""
 
 
@@ -138,7 +141,7 @@ def category_of(categories: list[Term], link: object, category_by_slug) -> str:
             return term.name
     if not isinstance(link, str):
         return ""
-    parts = [unquote(p) for p in urlsplit(link).path.split("/") if p]
+    parts = [unquote(p) for p in split_url(link).path.split("/") if p]
     if len(parts) < 2 or _NOT_A_CATEGORY.match(parts[0]):
         return ""
     known = category_by_slug(parts[0])

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
 from bs4 import Tag
+
+from .markdown import markdown_url
+from .text import split_url
 
 # The query keys WordPress answers with a post or page whatever the permalink structure.
 _ID_KEYS = ("p", "page_id", "attachment_id")
@@ -14,20 +17,20 @@ _URL_END = r"(?=[)\"'\s>]|$)"
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    host = (split_url(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
 
 
 def path_key(url: str) -> str:
     """An old address as the index knows it: decoded path, one trailing slash, no host."""
-    path = unquote(urlsplit(url).path or "/")
+    path = unquote(split_url(url).path or "/")
     path = re.sub(r"/+", "/", path).rstrip("/") + "/"
     return path.casefold()
 
 
 def id_in(url: str) -> int | None:
     """The post id of a ?p=123 or ?page_id=123 address."""
-    query = parse_qs(urlsplit(url).query)
+    query = parse_qs(split_url(url).query)
     for key in _ID_KEYS:
         value = (query.get(key) or [""])[0]
         if value.isdigit():
@@ -37,7 +40,7 @@ def id_in(url: str) -> int | None:
 
 def may_be_a_post(href: str, host: str) -> bool:
     """Whether a link could name a post of the site on host: its host, root-relative, or ?p=ID."""
-    parts = urlsplit(href)
+    parts = split_url(href)
     if parts.scheme in ("http", "https"):
         same_site = bool(host) and _host(href) == host
     else:
@@ -84,9 +87,9 @@ class PostIndex:
         here = posixpath.dirname(from_rel)
         for url in urls:
             rel = self.file_for(url)
-            if rel is None or rel == from_rel and not urlsplit(url).fragment:
+            if rel is None or rel == from_rel and not split_url(url).fragment:
                 continue
-            fragment = urlsplit(url).fragment
+            fragment = split_url(url).fragment
             found[url] = "{filename}" + posixpath.relpath(rel, here or ".") + (f"#{fragment}" if fragment else "")
         return found
 
@@ -95,8 +98,10 @@ def replace_urls(text: str, mapping: dict[str, str]) -> str:
     """Every whole occurrence of each address (as Markdown or HTML writes it) swapped for its target."""
     if not mapping:
         return text
-    # kept HTML writes & as &amp;: the same address in that spelling has the same target
-    mapping = {**{u.replace("&", "&amp;"): t for u, t in mapping.items() if "&" in u}, **mapping}
+    # kept HTML writes & as &amp;, a Markdown link escapes spaces and parentheses: the same address
+    # in those spellings has the same target
+    mapping = {**{u.replace("&", "&amp;"): t for u, t in mapping.items() if "&" in u},
+               **{markdown_url(u): t for u, t in mapping.items()}, **mapping}
     ordered = sorted(mapping, key=len, reverse=True)  # a longer address before its own prefix
     pattern = re.compile(r"(?<![\w/])(?:" + "|".join(re.escape(u) for u in ordered) + ")" + _URL_END)
     return pattern.sub(lambda m: mapping[m.group()], text)

@@ -211,7 +211,6 @@ class LenientParser:
     def _value(self) -> object:
         # stack of [container, pending_key, path_label]
         stack: list[list] = []
-        result = None
         while True:
             self._skip_space()
             if self.pos >= len(self.text):

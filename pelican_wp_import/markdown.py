@@ -6,10 +6,14 @@ block of clean HTML, which every Markdown processor passes through.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from bs4 import Comment, Doctype, NavigableString, Tag
 from bs4.element import PreformattedString
 from markdownify import ATX, MarkdownConverter
+
+from .media import srcset_candidates
+from .text import unsafe_url_scheme
 
 # Classes that name a code block's language: language-x, lang-x, brush: x (SyntaxHighlighter).
 _LANG_CLASS = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
@@ -17,10 +21,15 @@ _BRUSH = re.compile(r"brush\s*:\s*([\w+#.-]+)")
 # Text that Markdown would read as markup. A backslash only before a character Python-Markdown
 # escapes (C:\Users stays as it is); a run of underscores only at a word's edge (snake_case_name
 # stays, __init__ does not turn bold; a run is matched from its start, or a long one takes quadratic
-# time); a bracket only where it would open a link, image or footnote.
+# time); a bracket unless it closes in the same text and a plain character follows ("[sic] and" stays;
+# "[x](y", "[x]: y", "[x] [y]" and a "[x]" that ends the text, where the next element could add "(y)",
+# are escaped), and always before a footnote's '^'.
 _ESCAPE_CHARS = re.compile(r"(?P<backslash>\\(?=[\\`*_{}\[\]()>#+\-.!|]))|(?P<star>\*)|(?P<tick>`)"
                            r"|(?P<under>(?<!\w)_+|(?<!_)_+(?!\w))|(?P<lt><(?=[A-Za-z/!?]))"
-                           r"|(?P<amp>&(?=#?\w+;))|(?P<brace>\{(?=[:#.]))|(?P<bracket>\[(?=\^|[^\[\]\n]*\][(\[]))")
+                           r"|(?P<amp>&(?=#?\w+;))|(?P<brace>\{(?=[:#.]))"
+                           r"|(?P<bracket>\[(?=\^|(?![^\[\]\n]*\](?:[^(\[:\s]|\s[^\[\s]))))")
+# A ']' not escaped yet: after no backslash, or after escaped backslashes (pairs) only.
+_UNESCAPED_CLOSING_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\]")
 # Any character the pattern above can act on: most text has none and skips it.
 _MAYBE_SPECIAL = re.compile(r"[\\`*_<&{\[]")
 # The same, at the start of a line, where block syntax lives: headings (Python-Markdown needs no
@@ -62,6 +71,23 @@ _KEEP_ATTRS = {
     "ol": ("start", "reversed", "type"),
     "time": ("datetime",),
 }
+# Characters of an address that would end a Markdown link early, start its title, or open raw HTML
+# after it: white space, quotes and angle brackets are percent-encoded, parentheses and backslashes
+# escaped (Python-Markdown reads a title after a quote even with no space before it).
+_URL_SPECIAL = re.compile(r"[\s\"'<>()\\]")
+# Line breaks with the blanks around them, in what must stay on one line.
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][\s]*")
+# In alt text and titles: a blank line would end the paragraph, and the image with it.
+_WHITE_SPACE_RUN = re.compile(r"\s+")
+# In alt text: brackets would end it, a backtick open code, a '<' raw HTML, '&' an entity.
+_ALT_SPECIAL = re.compile(r"[\\\[\]`]|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
+_ALT_ESCAPES = {"<": "&lt;", "&": "&amp;"}
+# Attributes of HTML kept as HTML that hold an address.
+_URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite", "data-instgrm-permalink")
+# Where HTML kept as HTML is not at the top level of the Markdown (quoted, in a list, in a line).
+_NESTING = frozenset(("blockquote", "li", "dd", "dt", "a", "_inline"))
+_TEXT_BETWEEN_TAGS = re.compile(r"(?<=>)[^<]+")
+_MARKDOWN_AS_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]`*_\\!"}
 _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twitter-video", "bluesky-embed",
                         "mastodon-embed", "wp-embedded-content"}
 
@@ -106,7 +132,8 @@ class WordPressConverter(MarkdownConverter):
         pieces = []
         for index, child in enumerate(children):
             if isinstance(child, Tag):
-                piece = self.process_tag(child, inner_tags)
+                # an empty block still parts the words on either side, whose spaces next to it were dropped
+                piece = self.process_tag(child, inner_tags) or (" " if _blockish(child) else "")
             elif isinstance(child, (Comment, Doctype)):
                 continue
             else:
@@ -131,6 +158,8 @@ class WordPressConverter(MarkdownConverter):
             text = _ESCAPE_CHARS.sub(_escape_one, text)
         if parent_tags & {"td", "th"}:
             text = text.replace("|", "\\|")  # a pipe in a table cell would end the cell
+        if "a" in parent_tags and "]" in text:
+            text = _UNESCAPED_CLOSING_BRACKET.sub(r"\1\\]", text)  # it would end the link's text
         return text
 
     def process_text(self, el, parent_tags=None):
@@ -143,13 +172,15 @@ class WordPressConverter(MarkdownConverter):
                 text = _NEWLINE_SPACE.sub("\n", text)
             if "\t" in text or "  " in text:
                 text = _SPACE_RUN.sub(" ", text)
-        if "_noformat" not in parent_tags:
-            text = self.escape(text, parent_tags)
         prev, after, parent = el.previous_sibling, el.next_sibling, el.parent
         inside_block = parent is not None and parent.name in _WHITESPACE_BLOCKS
+        ends_line = _blockish(after) or (inside_block and not after)
+        if "_noformat" not in parent_tags:
+            # at a line's end nothing can follow a bracket and make it a link: a plain end stands in
+            text = self.escape(text + _PLAIN_END, parent_tags)[:-1] if ends_line else self.escape(text, parent_tags)
         if _blockish(prev) or (inside_block and not prev):
             text = text.lstrip(" \t\r\n")
-        if _blockish(after) or (inside_block and not after):
+        if ends_line:
             text = text.rstrip()
         if text and _follows_break(el) and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
@@ -179,16 +210,21 @@ class WordPressConverter(MarkdownConverter):
     def convert_code(self, el, text, parent_tags):
         if "pre" in parent_tags:
             return text
-        code = el.get_text()
+        # a code span holds one line: a line break in it could start a heading or end the paragraph,
+        # and leave its closing backticks and whatever follows to be read as Markdown
+        code = _LINE_BREAKS.sub(" ", el.get_text())
         if not code:
             return ""
         ticks = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(code)), default=0))
         pad = " " if code.startswith("`") or code.endswith("`") else ""
         return f"{ticks}{pad}{code}{pad}{ticks}"
 
+    convert_kbd = convert_code
+    convert_samp = convert_code
+
     def convert_blockquote(self, el, text, parent_tags):
         if _is_embed_quote(el):
-            return raw_block(el)
+            return raw_block(el, parent_tags)
         text = _LEADING_BLANK_LINES.sub("", text or "").rstrip()
         if "_inline" in parent_tags or not text:
             return super().convert_blockquote(el, text, parent_tags)
@@ -203,14 +239,14 @@ class WordPressConverter(MarkdownConverter):
 
     def convert_figure(self, el, text, parent_tags):
         if "gallery" in el.get("class", []) or _holds(el, ("figcaption", "figure")):
-            return raw_block(el)
+            return raw_block(el, parent_tags)
         return text if text.startswith("\n") else f"\n\n{text.strip()}\n\n"
 
     def convert_figcaption(self, el, text, parent_tags):
         return f"\n\n{text.strip()}\n\n"
 
     def convert_iframe(self, el, text, parent_tags):
-        return raw_block(el)
+        return raw_block(el, parent_tags)
 
     convert_video = convert_iframe
     convert_audio = convert_iframe
@@ -219,7 +255,7 @@ class WordPressConverter(MarkdownConverter):
     def convert_table(self, el, text, parent_tags):
         if is_simple_table(el):
             return super().convert_table(el, text, parent_tags)
-        return raw_block(el)
+        return raw_block(el, parent_tags)
 
     def convert_ol(self, el, text, parent_tags):
         if "wp-block-footnotes" in el.get("class", []):
@@ -237,9 +273,17 @@ class WordPressConverter(MarkdownConverter):
         lazy = el.get("data-src") or el.get("data-lazy-src")
         if lazy and not _LOADED_SRC.match(el.get("src", "")):
             el["src"] = lazy  # a lazy-load plugin's placeholder stood in for the image
+        if unsafe_url_scheme(el.get("src") or "", image=True):
+            del el["src"]
+        _markdown_safe_attributes(el, "src")
+        if isinstance(el.get("alt"), str):
+            el["alt"] = markdown_alt(el["alt"])
         return _entity_quoted_title(super().convert_img(el, text, parent_tags), el)
 
     def convert_a(self, el, text, parent_tags):
+        if unsafe_url_scheme(el.get("href") or ""):
+            del el["href"]  # the words stay; a script address is no link
+        _markdown_safe_attributes(el, "href")
         return _entity_quoted_title(super().convert_a(el, text, parent_tags), el)
 
     def _footnote_definitions(self, el, parent_tags):
@@ -274,6 +318,8 @@ _WHITESPACE_BLOCKS = frozenset("p blockquote article div section ol ul li dl dt 
                                "h1 h2 h3 h4 h5 h6".split())
 _INLINE_CONTEXT = frozenset("h1 h2 h3 h4 h5 h6 td th".split())
 _NOFORMAT_CONTEXT = frozenset(("pre", "code", "kbd", "samp"))
+# A character no escape acts on, put after text that ends a line while escaping it.
+_PLAIN_END = "\x00"
 # markdownify's white space folding: a line break with the blanks around it, and runs of blanks.
 _NEWLINE_SPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
 _SPACE_RUN = re.compile(r"[\t ]+")
@@ -332,6 +378,33 @@ def _escape_line_start(match: re.Match) -> str:
     if digits:
         return f"{lead}{digits}\\{dot}"
     return f"{lead}\\{marker}"
+
+
+def markdown_url(url: str) -> str:
+    """An address as it can stand between the parentheses of a Markdown link or image."""
+    return _URL_SPECIAL.sub(_url_character, url) if _URL_SPECIAL.search(url) else url
+
+
+def _url_character(match: re.Match) -> str:
+    char = match.group()
+    return "\\" + char if char in "()\\" else quote(char, safe="")
+
+
+def markdown_alt(alt: str) -> str:
+    """Alt text as it can stand between the brackets of a Markdown image, on one line."""
+    return _ALT_SPECIAL.sub(lambda m: _ALT_ESCAPES.get(m.group()) or "\\" + m.group(), _one_line(alt))
+
+
+def _one_line(text: str) -> str:
+    return _WHITE_SPACE_RUN.sub(" ", text).strip()
+
+
+def _markdown_safe_attributes(el: Tag, url_attribute: str) -> None:
+    """The address and title of a link or image as Markdown can hold them (markdownify writes them as they are)."""
+    if isinstance(el.get(url_attribute), str):
+        el[url_attribute] = markdown_url(el[url_attribute].strip())
+    if isinstance(el.get("title"), str):
+        el["title"] = _one_line(el["title"])
 
 
 def _entity_quoted_title(markdown: str, el: Tag) -> str:
@@ -440,16 +513,28 @@ def is_simple_table(table: Tag) -> bool:
 
 
 def tidy_for_html(el: Tag) -> Tag:
-    """Drop editor and theme attributes from HTML that stays HTML."""
+    """Drop editor and theme attributes, and any script address, from HTML that stays HTML."""
     for tag in [el, *_tags_in(el)]:
         keep = _KEEP_ATTRS.get(tag.name, ("class",) if tag.name in ("figure", "blockquote", "div") else ())
-        tag.attrs = {k: v for k, v in tag.attrs.items() if k in keep}
+        tag.attrs = {k: v for k, v in tag.attrs.items() if k in keep and not _is_script_address(tag, k, v)}
     return el
 
 
-def raw_block(el: Tag) -> str:
+def _is_script_address(tag: Tag, name: str, value) -> bool:
+    if name not in _URL_ATTRIBUTES or not isinstance(value, str):
+        return False
+    image = tag.name in ("img", "source") and name != "href"
+    urls = [url for url, _ in srcset_candidates(value)] if name == "srcset" else [value]
+    return any(unsafe_url_scheme(url, image=image) for url in urls)
+
+
+def raw_block(el: Tag, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
     html = str(tidy_for_html(el)).strip()
+    if parent_tags & _NESTING:
+        # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
+        # text between the tags as Markdown, where "[x](y)" would be a link
+        html = _TEXT_BETWEEN_TAGS.sub(lambda m: m.group().translate(_MARKDOWN_AS_ENTITIES), html)
     # a blank line inside an HTML block would end it early in Markdown
     html = re.sub(r"\n\s*\n", "\n", html)
     return f"\n\n{html}\n\n"

@@ -5,9 +5,11 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlunsplit
 
 from bs4 import Tag
+
+from .text import split_url
 
 # Jetpack's image CDN: i0.wp.com/example.com/wp-content/uploads/x.jpg?resize=300%2C200&ssl=1
 _JETPACK_HOST = re.compile(r"^i[0-3]\.wp\.com$", re.I)
@@ -36,7 +38,7 @@ class MediaRef:
 
 def origin_of(url: str) -> str:
     """A Jetpack CDN address as the origin file's address; any other address as it is."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     if not _JETPACK_HOST.match(parts.hostname or ""):
         return url
     host, _, path = parts.path.lstrip("/").partition("/")
@@ -79,7 +81,7 @@ def largest_in_srcset(srcset: str) -> str:
 
 def candidates_for(url: str) -> tuple[str, ...]:
     """Addresses to try for an image: the original of a resized copy first, then the copy."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     original = _RESIZED.sub("", parts.path)
     if original != parts.path and _UPLOADS in parts.path:
         return urlunsplit(parts._replace(path=original)), url
@@ -92,7 +94,7 @@ def local_path(url: str) -> str:
     Uploads keep their year/month folders; files from elsewhere go under their host name. Every
     segment is reduced to safe characters, so no address can name a path outside the folder.
     """
-    parts = urlsplit(url)
+    parts = split_url(url)
     path = unquote(parts.path)
     if _UPLOADS in path:
         path = path.split(_UPLOADS, 1)[1]
@@ -107,7 +109,7 @@ def local_path(url: str) -> str:
 
 
 def is_remote(url: str) -> bool:
-    return urlsplit(url).scheme in ("http", "https")
+    return split_url(url).scheme in ("http", "https")
 
 
 def prepare_images(root: Tag) -> list[MediaRef]:
@@ -129,7 +131,7 @@ def prepare_images(root: Tag) -> list[MediaRef]:
         refs.setdefault(src, MediaRef(src, candidates_for(src)))
     for link in root.find_all("a", href=True):
         href = origin_of(link["href"].strip())
-        if is_remote(href) and _IMAGE_FILE.search(urlsplit(href).path) and link.find("img") is not None:
+        if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) and link.find("img") is not None:
             link["href"] = href
             refs.setdefault(href, MediaRef(href, candidates_for(href)))
     return list(refs.values())

@@ -16,6 +16,10 @@ class ImportProblem(Exception):
     def __str__(self) -> str:
         return where(self.source, self.post_id) + self.message
 
+    def __reduce__(self):
+        # pickled whole (by worker processes and caches), not as Exception's args alone
+        return type(self), (self.message, self.source, self.post_id)
+
 
 def where(source: str, post_id: object = None) -> str:
     """The 'file: post N: ' prefix every message starts with."""

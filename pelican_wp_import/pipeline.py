@@ -1,7 +1,7 @@
 """One post through every room: resolve, clean, bios, markdown; out comes a Converted record."""
 from __future__ import annotations
 
-from .bios import extract_bios, name_key, profile_bios
+from .bios import display_name, extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
                      status_of, title_of)
@@ -11,6 +11,7 @@ from .markdown import to_markdown
 from .media import featured_image, prepare_images
 from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
 from .resolve import Resolved, Sidecars, as_int, resolve
+from .sanitize import Sanitizer
 from .text import plain_text
 
 
@@ -44,7 +45,8 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     resolved = resolve(post, sidecars)
 
     html = _content_html(post)
-    cleaned = clean_html(html)
+    sanitizer = Sanitizer(options.iframe_hosts) if options.sanitize else None
+    cleaned = clean_html(html, sanitizer)
     post.warnings.extend(cleaned.warnings)
     known = [t.name for t in resolved.coauthors] + ([resolved.author["name"]] if resolved.author else [])
     bios = extract_bios(cleaned.root, known)
@@ -55,7 +57,7 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     if cleaned.has_more:
         before, _, after = body.partition(MORE_SENTINEL)
         summary, body = before.strip(), (before.rstrip() + "\n\n" + after.lstrip()).strip() + "\n"
-    excerpt = _hand_written_excerpt(post, cleaned.root.get_text(" "))
+    excerpt = _hand_written_excerpt(post, cleaned.root.get_text(" "), sanitizer)
     if excerpt:
         summary = excerpt
     if not body.strip():
@@ -85,12 +87,15 @@ def _content_html(post: RawPost) -> str:
     return ""
 
 
-def _hand_written_excerpt(post: RawPost, content_text: str) -> str:
+def _hand_written_excerpt(post: RawPost, content_text: str, sanitizer) -> str:
     raw = post.data.get("excerpt")
     html = raw.get("rendered") if isinstance(raw, dict) else raw
     if not isinstance(html, str) or not plain_text(html) or is_automatic_excerpt(html, content_text):
         return ""
-    return to_markdown(clean_html(html).root).strip()
+    cleaned = clean_html(html, sanitizer)
+    post.warnings.extend(w.replace("sanitised:", "sanitised the excerpt:", 1) for w in cleaned.warnings
+                         if w.startswith("sanitised:"))
+    return to_markdown(cleaned.root).strip()
 
 
 def bylines(bios: list[AuthorBio], resolved: Resolved) -> list[str]:
@@ -129,6 +134,28 @@ def author_records(authors: list[str], bios: list[AuthorBio], resolved: Resolved
     return records
 
 
+# Co-Authors Plus names its author terms after the user: "cap-" + the user's slug.
+_COAUTHOR_PREFIX = "cap-"
+
+
+def wp_author_slugs(authors: list[str], resolved: Resolved) -> dict[str, str]:
+    """Byline name -> WordPress user slug (the /author/<slug>/ archive), for the user and every co-author.
+
+    A person WordPress credits who is not among the bylines (a "Staff" account whose posts carry
+    their writers' bios) keeps their own name, so the old archive still has an entry.
+    """
+    by_key = {name_key(name): name for name in authors}
+    people = [(t.name, t.slug.removeprefix(_COAUTHOR_PREFIX)) for t in resolved.coauthors]
+    if resolved.author and isinstance(resolved.author.get("slug"), str):
+        people.append((plain_text(resolved.author.get("name")), resolved.author["slug"]))
+    slugs: dict[str, str] = {}
+    for name, slug in people:
+        name = display_name(name) if name else ""
+        if name and slug.strip():
+            slugs.setdefault(by_key.get(name_key(name), name), slug.strip())
+    return slugs
+
+
 def _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
               options) -> dict:
     data = post.data
@@ -153,6 +180,9 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
         records = author_records(authors, bios, resolved)
         if records:
             meta["author_bios"] = records
+    wp_authors = wp_author_slugs(authors, resolved)
+    if wp_authors:
+        meta["wp_authors"] = wp_authors
     if summary:
         meta["summary"] = summary
     if resolved.image_url:

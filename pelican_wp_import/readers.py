@@ -8,12 +8,10 @@ from datetime import date, datetime
 import yaml
 from pelican.readers import BaseReader, MarkdownReader
 
-from . import frontmatter
+from . import frontmatter, preconvert
 from .fields import Options
-from .load import load_file
 from .model import Converted, Failed, Skipped, where
-from .pipeline import convert_post
-from .sources import cached_sidecars
+from .sanitize import IFRAME_HOSTS
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +24,9 @@ _PROCESSED = ("title", "slug", "status", "category", "tags", "authors", "author"
 def options_from(settings: dict) -> Options:
     return Options(private=settings.get("WP_IMPORT_PRIVATE", "skip"),
                    exclude_types=tuple(settings.get("WP_IMPORT_EXCLUDE_TYPES", ())),
-                   category_from_link=settings.get("WP_IMPORT_CATEGORY_FROM_LINK", True))
+                   category_from_link=settings.get("WP_IMPORT_CATEGORY_FROM_LINK", True),
+                   sanitize=bool(settings.get("WP_IMPORT_SANITIZE", True)),
+                   iframe_hosts=tuple(settings.get("WP_IMPORT_IFRAME_HOSTS", IFRAME_HOSTS)))
 
 
 _RENDERERS: dict[int, tuple] = {}  # id(settings) -> (settings, render): one Markdown per build
@@ -91,10 +91,10 @@ def post_kind(data: dict) -> str:
     return "page" if str(data.get("type") or "post") == "page" else "article"
 
 
-def reader_takes(loaded, source_path: str, settings: dict) -> bool:
+def reader_takes(prepared, source_path: str, settings: dict) -> bool:
     """True for a file of one post whose kind is the kind the generator reading it makes."""
     wanted = "page" if in_page_paths(source_path, settings) else "article"
-    return len(loaded.posts) == 1 and post_kind(loaded.posts[0].data) == wanted
+    return prepared.post_count == 1 and prepared.kinds[0] == wanted
 
 
 class WordPressJSONReader(BaseReader):
@@ -102,33 +102,40 @@ class WordPressJSONReader(BaseReader):
 
     Files holding several posts, or a post of the other kind (a page among articles), are passed
     over here and added to the build by the expansion step, which can make more than one article
-    from one file.
+    from one file. A file converted ahead by a worker process (preconvert) is taken from there.
     """
 
     enabled = True
     file_extensions: list[str] = []  # mapped to .json in the readers_init handler only
 
     def read(self, source_path):
-        loaded = load_file(source_path)
-        for line in loaded.warnings:
+        prepared = preconvert.take(source_path, keep=True) or preconvert.prepare(
+            source_path, self.settings, only_if=lambda p: reader_takes(p, source_path, self.settings))
+        for line in prepared.warnings:
             logger.warning("%s", line)
-        if loaded.sidecar_kind:
-            logger.debug("%s: /wp/v2/%s data, used to resolve ids", source_path, loaded.sidecar_kind)
+        if prepared.sidecar_kind:
+            logger.debug("%s: /wp/v2/%s data, used to resolve ids", source_path, prepared.sidecar_kind)
             return "", dict(SKIP)
-        for problem in loaded.problems:
+        for problem in prepared.problems:
             logger.warning("Skipped %s", problem)
-        if not reader_takes(loaded, source_path, self.settings):
+        if not reader_takes(prepared, source_path, self.settings):
             return "", dict(SKIP)  # the expansion step takes it
-        result = convert_post(loaded.posts[0], cached_sidecars(os.path.dirname(os.path.abspath(source_path))),
-                              options_from(self.settings))
-        return self.to_pelican(result)
+        preconvert.take(source_path)  # done with it
+        return self.to_pelican(prepared.results[0], prepared.rendered)
 
-    def to_pelican(self, result) -> tuple[str, dict]:
+    def to_pelican(self, result, rendered: dict | None = None) -> tuple[str, dict]:
         log_result(result)
         if not isinstance(result, Converted):
             return "", dict(SKIP)
-        render = markdown_renderer(self.settings)
+        render = ahead(markdown_renderer(self.settings), rendered)
         return render(result.markdown), pelican_metadata(result.metadata, self, render)
+
+
+def ahead(render, rendered: dict | None):
+    """render, answering from what a worker rendered ahead when it has the text."""
+    if not rendered:
+        return render
+    return lambda text: rendered[text] if text in rendered else render(text)
 
 
 def log_result(result) -> None:

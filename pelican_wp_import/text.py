@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import SplitResult, unquote, urlsplit
 
 _TAG = re.compile(r"<[^>]*>")
 # Every kind of non-breaking or odd space WordPress titles carry, and runs of white space.
@@ -45,9 +45,51 @@ def safe_slug(slug: str, fallback: str = "post") -> str:
     return truncate_bytes(slug, MAX_SLUG_BYTES).rstrip(" .-") or fallback
 
 
+def is_safe_name(name: str) -> bool:
+    """True for one path segment that is a safe file or folder name as it is."""
+    return bool(name) and name not in (".", "..") and not _UNSAFE_IN_NAME.search(name) \
+        and len(name.encode("utf-8")) <= MAX_SLUG_BYTES
+
+
 def truncate_bytes(text: str, limit: int) -> str:
     """Cut text to at most limit UTF-8 bytes without splitting a character."""
     data = text.encode("utf-8")
     if len(data) <= limit:
         return text
     return data[:limit].decode("utf-8", errors="ignore")
+
+
+# A URL's scheme as a browser reads it: after dropping spaces and control characters at the start
+# and tabs and newlines anywhere (so "java&#9;script:" is javascript:).
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+_URL_LEADING = "".join(chr(c) for c in range(0x21))
+# Schemes whose address runs code where it is opened. data: too, except for a picture.
+_SCRIPT_SCHEMES = frozenset(("javascript", "vbscript", "livescript", "data"))
+
+
+def unsafe_url_scheme(url: str, image: bool = False) -> str:
+    """The scheme of an address that would run code (javascript:, vbscript:, data:), or "" for a safe one.
+
+    A data: picture is safe where a picture is expected (image=True)."""
+    url = _URL_IGNORED.sub("", url).lstrip(_URL_LEADING)
+    match = _URL_SCHEME.match(url)
+    if match is None:
+        return ""
+    scheme = match.group(1).lower()
+    if scheme not in _SCRIPT_SCHEMES:
+        return ""
+    if scheme == "data" and image and url[match.end():].lower().startswith("image/"):
+        return ""
+    return scheme
+
+
+_NO_URL = urlsplit("")
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit, reading an address it refuses (an unclosed IPv6 bracket: "http://[x") as an empty one."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return _NO_URL

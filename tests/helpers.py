@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -25,6 +26,11 @@ def build_site(content: Path, output: Path, config: str = "pelicanconf.py", **ov
         "LOAD_CONTENT_CACHE": False, "DELETE_OUTPUT_DIRECTORY": True, **overrides})
     Pelican(settings).run()
     return output
+
+
+def permalink_page(out: Path, link: str) -> Path:
+    """The page a build writes for a post at its old permalink: https://x/news/slug/ is news/slug/index.html."""
+    return out / urlsplit(link).path.strip("/") / "index.html"
 
 
 def html(path: Path) -> BeautifulSoup:

@@ -20,6 +20,15 @@ def test_text_separated_by_blank_lines_becomes_paragraphs():
     assert md(html) == "First paragraph with *style*.\n\nSecond paragraph.\n\nThird, after two blank lines.\n"
 
 
+def test_escaped_tags_in_text_outside_paragraphs_stay_text():
+    # found by tests/test_properties.py: wrapping the text in paragraphs read "&lt;b&gt;" back as a tag
+    assert md("a &lt;b&gt; c &amp; d") == "a &lt;b> c & d\n"
+    html = "&lt;script&gt;alert(1)&lt;/script&gt;\n\nx &lt;iframe src=https://evil.example/&gt;"
+    assert md(html) == "&lt;script>alert(1)&lt;/script>\n\nx &lt;iframe src=https://evil.example/>\n"
+    assert render(md(html)) == ("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n"
+                                "<p>x &lt;iframe src=https://evil.example/&gt;</p>")
+
+
 def test_text_between_blocks_becomes_paragraphs():
     html = "Intro text.\n<h2>Heading</h2>\nBody text.\n\n<ul><li>Item</li></ul>\nClosing text."
     assert md(html) == "Intro text.\n\n## Heading\n\nBody text.\n\n- Item\n\nClosing text.\n"
@@ -96,6 +105,31 @@ def test_link_title_with_quotes():
 def test_autolink_when_the_text_is_the_address():
     html = '<p>See <a href="https://example.com/a_b?x=1&amp;y=2">https://example.com/a_b?x=1&amp;y=2</a>.</p>'
     assert md(html) == "See <https://example.com/a_b?x=1&y=2>.\n"
+
+
+def test_link_address_that_would_end_the_link_early_is_escaped():
+    # found by tests/test_properties.py: markdownify writes the address as it is, and a ')' in it
+    # ended the link, leaving the rest (here a script) to be read as Markdown and raw HTML
+    html = '<p><a href="x) &lt;script&gt;alert(1)&lt;/script&gt;">t</a></p>'
+    assert md(html) == "[t](x\\)%20%3Cscript%3Ealert\\(1\\)%3C/script%3E)\n"
+    assert render(md(html)) == '<p><a href="x)%20%3Cscript%3Ealert(1)%3C/script%3E">t</a></p>'
+
+
+def test_link_address_with_spaces_quotes_and_parentheses():
+    html = """<p><a href="http://x.example/my file (1).pdf" title="a\n\nb">file</a> <a href='/a"b'>q</a></p>"""
+    assert md(html) == '[file](http://x.example/my%20file%20\\(1\\).pdf "a b") [q](/a%22b)\n'
+    assert render(md(html)) == ('<p><a href="http://x.example/my%20file%20(1).pdf" title="a b">file</a> '
+                                '<a href="/a%22b">q</a></p>')
+
+
+def test_script_addresses_never_become_links():
+    html = '<p><a href="javascript:alert(1)">one</a> <a href=" JaVa&#9;Script:x">two</a> <a href="data:text/html,x">3</a></p>'
+    assert md(html) == "one two 3\n"
+
+
+def test_document_end_tags_inside_a_post_lose_no_text():
+    # found by tests/test_properties.py: lxml put the text after a stray </html> outside the body
+    assert md("<p></html> harbour </p><p>a</body>b</p>") == "harbour\n\nab\n"
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -327,6 +361,24 @@ def test_brackets_that_would_make_links_or_footnotes():
     html = "<p>Literal [text](url), [ref][1] and [^1], but [plain] brackets.</p>"
     assert md(html) == "Literal \\[text](url), \\[ref][1] and \\[^1], but [plain] brackets.\n"
     assert render(md(html)) == "<p>Literal [text](url), [ref][1] and [^1], but [plain] brackets.</p>"
+
+
+def test_brackets_that_could_make_links_with_what_follows():
+    # found by tests/test_properties.py: text alone made links (here to scripts) through a bracket
+    # escaped too late, a reference definition, or a ']' ending one piece of text and '(' opening the next
+    html = ("<p>[ [x](javascript:a)</p><p>[x]: javascript:b</p><p>see [x] or [a] [x]</p>"
+            "<p>[c]<span>(javascript:c)</span> [d <b>e</b>](javascript:d)</p>")
+    assert md(html) == ("\\[ \\[x](javascript:a)\n\n\\[x]: javascript:b\n\nsee [x] or \\[a] [x]\n\n"
+                        "\\[c](javascript:c) \\[d **e**](javascript:d)\n")
+    assert "<a" not in render(md(html))
+
+
+def test_closing_brackets_in_a_links_text_are_escaped():
+    # found by tests/test_properties.py: a ']' in the text ended the link early, and what followed it
+    # made a link of its own (here to a script)
+    html = '<p><a href="/x">[y](javascript:alert(1))</a> <a href="/y">a] b \\] c</a></p>'
+    assert md(html) == "[\\[y\\](javascript:alert(1))](/x) [a\\] b \\\\\\] c](/y)\n"
+    assert render(md(html)) == '<p><a href="/x">[y](javascript:alert(1))</a> <a href="/y">a] b \\] c</a></p>'
 
 
 def test_backslashes():

@@ -100,6 +100,19 @@ def test_inline_code_with_a_backtick_inside():
     assert render(md(html)) == "<p>Call <code>a`b</code> now and <code>`x`</code>.</p>"
 
 
+def test_inline_code_keeps_to_one_line():
+    # found by tests/test_properties.py: a blank line or a '#' line inside a code span ended it, and
+    # what followed was read as Markdown (here a script link)
+    html = "<p><code>a\n\n# b\n[x](javascript:alert(1))</code> and <kbd>Ctrl\n+ C</kbd></p>"
+    assert md(html) == "`a # b [x](javascript:alert(1))` and `Ctrl + C`\n"
+    assert render(md(html)) == "<p><code>a # b [x](javascript:alert(1))</code> and <code>Ctrl + C</code></p>"
+
+
+def test_keyboard_and_sample_are_code_spans_with_their_blocks_inside_as_text():
+    html = "<p><kbd> harbour <p>[x](javascript:alert(1))</p></kbd> <samp>ok</samp></p>"
+    assert md(html) == "` harbour [x](javascript:alert(1))` `ok`\n"
+
+
 def test_inline_code_is_not_escaped():
     html = "<p>Use <code>&lt;div&gt;</code> or <code>snake_case * 2</code>.</p>"
     assert md(html) == "Use `<div>` or `snake_case * 2`.\n"

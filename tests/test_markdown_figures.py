@@ -11,6 +11,24 @@ def _soup(markdown_text):
 
 # --- images ----------------------------------------------------------------------------------------
 
+def test_alt_text_that_looks_like_markup_stays_alt_text():
+    # found by tests/test_properties.py: brackets or a blank line in the alt text ended the image, and
+    # the rest was read as Markdown and raw HTML
+    html = '<p><img src="x.jpg" alt="a] [b `c` C:\\d &amp;amp; &lt;script&gt;alert(1)&lt;/script&gt;\n\n&lt;b&gt;"></p>'
+    assert md(html) == "![a\\] \\[b \\`c\\` C:\\\\d &amp;amp; &lt;script>alert(1)&lt;/script> &lt;b>](x.jpg)\n"
+    assert _soup(md(html)).img["alt"] == "a] [b `c` C:\\d &amp; <script>alert(1)</script> <b>"
+
+
+def test_image_in_a_heading_keeps_its_alt_text_as_text():
+    html = "<h2><img src='x.jpg' alt='&lt;script&gt;alert(1)&lt;/script&gt;'> Title</h2>"
+    assert md(html) == "## &lt;script>alert(1)&lt;/script> Title\n"
+
+
+def test_image_with_a_script_address_keeps_no_address():
+    assert md('<p><img src="javascript:alert(1)" alt="x"> <img src="data:image/gif;base64,R0lGOD" alt="y"></p>') \
+        == "![x]() ![y](data:image/gif;base64,R0lGOD)\n"
+
+
 def test_image_with_alt_and_title():
     html = '<p><img src="/a.jpg" alt="A cat" title="Cat title"></p>'
     assert md(html) == '![A cat](/a.jpg "Cat title")\n'

@@ -7,19 +7,22 @@ import shutil
 import pytest
 
 from conftest import CONTENT
-from helpers import build_site, html
+from helpers import build_site, html, permalink_page
 from pelican_wp_import.cli import main
 from pelican_wp_import.load import load_file
 
 
 def _articles(out):
-    """slug -> parsed article page, for every article page of a build (not index, tag or author pages)."""
+    """slug -> parsed page, for every article and page of a build, at its old permalink (slug/index.html)
+    or at Pelican's address (slug.html); list pages and redirect stubs have no entry body."""
     pages = {}
-    for path in out.glob("*.html"):
+    for path in out.rglob("*.html"):
+        rel = path.relative_to(out)
+        slug = rel.parent.name if rel.name == "index.html" else rel.stem
         soup = html(path)
-        if soup.find(class_="e-content") or soup.find(class_="entry-content"):
-            if path.stem not in ("index", "archives", "authors", "categories", "tags"):
-                pages[path.stem] = soup
+        if slug and (soup.find(class_="e-content") or soup.find(class_="entry-content")):
+            assert slug not in pages, f"{slug} is built twice"
+            pages[slug] = soup
     return pages
 
 
@@ -69,7 +72,7 @@ def test_demo_has_every_post_and_the_about_page(demo):
     assert len(slugs) >= 12
     assert slugs <= set(_articles(out))
     assert {p.stem for p in (out / "author").glob("*.html")} >= {"maren-okonkwo", "declan-fitzgerald"}
-    assert (out / "pages" / "about.html").exists()
+    assert (out / "about" / "index.html").exists()  # the page's WordPress permalink
 
 
 def test_array_file_posts_get_names_from_sidecars(demo):
@@ -78,7 +81,7 @@ def test_array_file_posts_get_names_from_sidecars(demo):
     assert "_embedded" not in listing[0]
     categories = {c["id"]: c["name"] for c in json.loads((CONTENT / "archive" / "categories.json").read_text())}
     for post in listing:
-        page = html(out / f"{post['slug']}.html")
+        page = html(permalink_page(out, post["link"]))
         text = page.get_text(" ")
         category = categories[post["categories"][0]]
         assert category in text
@@ -113,7 +116,7 @@ def test_the_commands_own_records_are_not_read_as_content(tmp_path, caplog):
     shutil.copy(CONTENT / "pages" / "about.json", archive / "page-0001.json")
     with caplog.at_level(logging.WARNING):
         out = build_site(content, tmp_path / "output")
-    assert [p.name for p in (out / "pages").glob("*.html")] == ["about.html"]
+    assert list(_articles(out)) == ["about"]
     assert not [r for r in caplog.records if ".wp-" in r.getMessage()]
 
 
@@ -123,8 +126,8 @@ def test_a_page_among_articles_becomes_a_page(tmp_path):
     shutil.copy(CONTENT / "pages" / "about.json", content / "about.json")
     shutil.copy(CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json", content / "post.json")
     out = build_site(content, tmp_path / "output")
-    assert (out / "pages" / "about.html").exists()
     assert not (out / "about.html").exists()
+    assert html(out / "about" / "index.html").select_one("article.page-article")  # the page template, at its permalink
 
 
 def test_convert_then_build_gives_the_same_articles_as_json(tmp_path):
@@ -164,6 +167,7 @@ def test_drafts_are_built_as_drafts(tmp_path):
     out = build_site(content, tmp_path / "output")
     assert (out / "drafts" / f"{post['slug']}.html").exists()
     assert not (out / f"{post['slug']}.html").exists()
+    assert not permalink_page(out, post["link"]).exists(), "a draft does not take its permalink"
 
 
 def test_a_changed_or_new_sidecar_is_read_again_by_the_next_build(tmp_path):

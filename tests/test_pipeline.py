@@ -137,6 +137,20 @@ def test_bylines_from_bios_before_coauthors_before_the_author():
     assert meta(post(_embedded={"author": embedded["author"]}))["authors"] == ["Staff"]
 
 
+def test_wordpress_user_slugs_of_bylines_co_authors_and_the_user():
+    coauthors = [{"id": 30, "name": "Kim Berg", "slug": "cap-kim-berg", "taxonomy": "author"},
+                 {"id": 31, "name": "Ola Nord", "slug": "ola-nord", "taxonomy": "author"}]
+    staff = {"id": 1, "name": "Staff", "slug": "staff"}
+    assert meta(post(_embedded={"author": [staff], "wp:term": [[], [], coauthors]}))["wp_authors"] == {
+        "Kim Berg": "kim-berg", "Ola Nord": "ola-nord", "Staff": "staff"}
+    # a byline from the post's bio is matched to the user it names, honorific aside
+    with_bio = post(_embedded={"author": [{"id": 2, "name": "Dr. Ana Lind", "slug": "alind"}]},
+                    content={"rendered": "<p>Body.</p><p><span>Ana Lind</span> is a reporter. More about Ana Lind</p>"})
+    assert meta(with_bio)["authors"] == ["Ana Lind"]
+    assert meta(with_bio)["wp_authors"] == {"Ana Lind": "alind"}
+    assert "wp_authors" not in meta(post(_embedded={"author": [{"id": 3, "name": "No Slug"}]}))
+
+
 @pytest.mark.skipif(not SAMPLES.exists(), reason="../shared/wp-samples is not beside the project")
 def test_co_authors_plus_sample_gives_each_byline_its_term_bio():
     loaded = load_file(SAMPLES / "ghost-migrate-co-authors-post.json")

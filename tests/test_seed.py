@@ -65,8 +65,9 @@ def test_seed_builds_the_same_article_in_pelican(seed_path, tmp_path):
     content.mkdir()
     shutil.copy(seed_path, content / "seed.json")
     out = build_site(content, tmp_path / "output")
-    pages = [p for p in out.rglob(f"{SLUG}.html")]
-    assert len(pages) == 1
+    # at its old permalink, https://leviolonrouge.com/politics/<slug>/, and nowhere else
+    pages = [p for p in out.rglob("*.html") if SLUG in p.as_posix() and "<article" in p.read_text("utf-8")]
+    assert pages == [out / "politics" / SLUG / "index.html"]
     page = html(pages[0])
     assert TITLE in page.title.get_text()
     body = page.find(class_="e-content") or page.find(class_="entry-content")

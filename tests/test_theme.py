@@ -14,10 +14,11 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from conftest import CONTENT
-from helpers import build_site, html, read_markdown
+from helpers import build_site, html, permalink_page, read_markdown
 from pelican_wp_import.authors import AuthorProfile, apply_settings, first_sentence, gather_profiles, web_url
 from pelican_wp_import.cli import main
 from pelican_wp_import.load import load_file
+from pelican_wp_import.redirects import is_stub
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 MAREN_NEW = "Maren Okonkwo is the Ledger’s local politics editor."
@@ -51,6 +52,11 @@ def _posts():
             if post.data.get("type", "post") == "post":
                 posts[post.data["slug"]] = post.data
     return posts
+
+
+def _page(out: Path, slug: str) -> Path:
+    """A demo post's page, at its WordPress permalink: https://…/science/<slug>/ is science/<slug>/index.html."""
+    return permalink_page(out, _posts()[slug]["link"])
 
 
 def _target(out: Path, page: Path, href: str) -> Path:
@@ -107,7 +113,7 @@ def test_index_cards_carry_title_date_bylines_summary_and_picture(demo):
 # --- article --------------------------------------------------------------------------------------
 
 def test_article_is_an_h_entry(demo):
-    page = demo / "students-tag-basking-shark.html"
+    page = _page(demo, "students-tag-basking-shark")
     entry = html(page).select_one("article.h-entry")
     assert entry.select_one(".p-name").get_text(strip=True).startswith("Students tag basking shark")
     published = entry.select_one("time.dt-published")["datetime"]
@@ -125,38 +131,41 @@ def test_article_is_an_h_entry(demo):
 
 
 def test_article_ends_with_a_bio_box_per_author_in_the_words_of_that_post(demo):
-    page = demo / "fish-landings-fall-third-year.html"
+    page = _page(demo, "fish-landings-fall-third-year")
     boxes = html(page).select("article.h-entry footer .bio-box.h-card")
     assert [b.select_one(".p-name").get_text() for b in boxes] == ["Declan Fitzgerald", "Ruth A. Petersen"]
     assert boxes[1].select_one(".p-note").get_text().startswith("Ruth A. Petersen is the Ledger’s data editor")
     assert all(_target(demo, page, b.select_one("a.p-name")["href"]).exists() for b in boxes)
-    old = html(demo / "council-votes-to-keep-winter-ferry.html").select_one(".bio-box .p-note").get_text()
-    new = html(demo / "saltvik-2025-budget-explained.html").select_one(".bio-box .p-note").get_text()
+    old = html(_page(demo, "council-votes-to-keep-winter-ferry")).select_one(".bio-box .p-note").get_text()
+    new = html(_page(demo, "saltvik-2025-budget-explained")).select_one(".bio-box .p-note").get_text()
     assert old.startswith(MAREN_OLD) and new.startswith(MAREN_NEW)
 
 
 def test_articles_link_to_the_previous_and_next(demo):
-    newest, oldest = "ytteroy-choir-wins-national-prize.html", "council-votes-to-keep-winter-ferry.html"
-    assert html(demo / newest).select_one("a[rel=next]") is None
-    assert html(demo / oldest).select_one("a[rel=prev]") is None
-    middle = demo / "saltvik-2025-budget-explained.html"
+    newest, oldest = _page(demo, "ytteroy-choir-wins-national-prize"), _page(demo, "council-votes-to-keep-winter-ferry")
+    assert html(newest).select_one("a[rel=next]") is None
+    assert html(oldest).select_one("a[rel=prev]") is None
+    middle = _page(demo, "saltvik-2025-budget-explained")
     soup = html(middle)
-    assert soup.select_one("a[rel=next]")["href"] == "./" + newest
-    assert soup.select_one("a[rel=prev]")["href"] == "./krakeholmen-station-budget-cut.html"
+    # from news/saltvik-2025-budget-explained/ to culture/ytteroy-choir-wins-national-prize/
+    assert soup.select_one("a[rel=next]")["href"] == "../../culture/ytteroy-choir-wins-national-prize/"
+    assert _target(demo, middle, soup.select_one("a[rel=next]")["href"]) == newest
+    previous = _page(demo, "krakeholmen-station-budget-cut")
+    assert _target(demo, middle, soup.select_one("a[rel=prev]")["href"]) == previous
 
 
 def test_featured_picture_shows_once_with_its_alt_text(demo):
     # the ferry post has its picture in the body too: the page shows it once
-    ferry = html(demo / "electric-ferry-ytteroy-arrives.html").select("article img")
+    ferry = html(_page(demo, "electric-ferry-ytteroy-arrives")).select("article img")
     assert len(ferry) == 1
-    lanterns = html(demo / "lanternfest-2023-review.html").select_one("figure.lead-image img.u-featured")
+    lanterns = html(_page(demo, "lanternfest-2023-review")).select_one("figure.lead-image img.u-featured")
     assert lanterns["alt"] == "Paper lanterns drifting past the breakwater at dusk"
 
 
 def test_page_from_wordpress_is_in_the_navigation(demo):
     nav = html(demo / "index.html").select_one("nav[aria-label=Main]")
     assert "About the Ledger" in [a.get_text() for a in nav.select("a")]
-    about = html(demo / "pages" / "about.html")
+    about = html(demo / "about" / "index.html")  # its WordPress permalink, /about/
     assert about.select_one("h1.p-name").get_text() == "About the Ledger"
     assert about.select_one(".e-content").get_text(strip=True).startswith("The Harbour Ledger is an independent")
 
@@ -384,7 +393,7 @@ def test_feeds_for_all_each_category_and_each_author(demo):
     ("index.html", ["feeds/all.atom.xml"]),
     ("author/maren-okonkwo.html", ["feeds/all.atom.xml", "feeds/author/maren-okonkwo.atom.xml"]),
     ("category/science.html", ["feeds/all.atom.xml", "feeds/category/science.atom.xml"]),
-    ("kelp-forest-survey-finds-recovery.html", ["feeds/all.atom.xml", "feeds/category/science.atom.xml"]),
+    ("science/kelp-forest-survey-finds-recovery/index.html", ["feeds/all.atom.xml", "feeds/category/science.atom.xml"]),
 ])
 def test_feed_autodiscovery(demo, page, feeds):
     links = html(demo / page).select("head link[rel=alternate][type='application/atom+xml']")
@@ -396,12 +405,29 @@ def test_feed_autodiscovery(demo, page, feeds):
 def test_sitemap_lists_articles_and_pages(demo):
     root = ET.parse(demo / "sitemap.xml").getroot()
     locs = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
-    assert {f"/{slug}.html" for slug in _posts()} <= locs
-    assert "/pages/about.html" in locs and "/404.html" not in locs
+    assert {urlparse(post["link"]).path for post in _posts().values()} <= locs  # the old permalinks
+    assert "/about/" in locs and "/404.html" not in locs
+    assert not [loc for loc in locs if loc.endswith(("/feed/", "/amp/"))], "redirect stubs are not listed"
+
+
+def test_every_page_links_to_files_that_exist_at_any_depth(demo):
+    """Relative links, stylesheets and pictures work from the site root, from archives/2024/05.html and
+    from a post at its old permalink three folders down (science/<slug>/index.html)."""
+    pages = [p for p in demo.rglob("*.html") if not is_stub(p)]
+    assert _page(demo, "kelp-forest-survey-finds-recovery") in pages and demo / "archives" / "2024" / "05.html" in pages
+    for page in pages:
+        soup = html(page)
+        stylesheet = soup.select_one("link[rel=stylesheet]")["href"]
+        assert _target(demo, page, stylesheet) == demo / "theme" / "css" / "site.css"
+        for node in soup.select("a[href], link[href], img[src]"):
+            href = node.get("href") or node.get("src")
+            if urlparse(href).scheme or href.startswith(("#", "//")):
+                continue
+            assert _target(demo, page, href.split("#")[0]).exists(), (page.relative_to(demo), href)
 
 
 def test_head_has_canonical_opengraph_and_json_ld(demo):
-    page = demo / "fish-landings-fall-third-year.html"
+    page = _page(demo, "fish-landings-fall-third-year")
     soup = html(page)
     assert _target(demo, page, soup.select_one("link[rel=canonical]")["href"]) == page
     meta = {m["property"]: m["content"] for m in soup.select("meta[property]")}
@@ -421,8 +447,8 @@ def test_head_has_canonical_opengraph_and_json_ld(demo):
 def test_published_site_uses_absolute_addresses(tmp_path):
     out = build_site(CONTENT, tmp_path / "output", SITEURL="https://news.example", RELATIVE_URLS=False,
                      FEED_DOMAIN="https://news.example")
-    soup = html(out / "lanternfest-2023-review.html")
-    assert soup.select_one("link[rel=canonical]")["href"] == "https://news.example/lanternfest-2023-review.html"
+    soup = html(_page(out, "lanternfest-2023-review"))
+    assert soup.select_one("link[rel=canonical]")["href"] == "https://news.example/culture/lanternfest-2023-review/"
     assert soup.select_one("meta[property='og:url']")["content"] == soup.select_one("link[rel=canonical]")["href"]
     assert soup.select_one("meta[property='og:image']")["content"].startswith("https://harbourledger.example/")
     data = json.loads(soup.select_one("script[type='application/ld+json']").string)

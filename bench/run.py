@@ -1,0 +1,177 @@
+"""The project's benchmark, one command: convert, fetch, Pelican builds from JSON and from Markdown, memory.
+
+usage: python bench/run.py [--sizes 1000[,10000]] [--runs R] [--keep DIR]
+
+For each size N, writes N synthetic posts with bench/corpus.py (one file per post, and the same
+posts as 100-post pages for the server), then measures, each as a fresh process and R times in
+turn so that the machine's drift hits every figure alike:
+
+  convert      pelican-wp-import convert on the N files                      wall time, peak RSS
+  fetch        pelican-wp-import fetch from a WordPress stand-in on 127.0.0.1 wall time, peak RSS
+  build md     pelican on the converted Markdown, cold (no cache)            wall time
+  build json   pelican on the JSON files, cold                               wall time
+  warm md      the same with CACHE_CONTENT and LOAD_CONTENT_CACHE, second build
+  warm json    the same for the JSON
+
+and prints medians with the ratios the performance targets are about: JSON build against
+Markdown build (cold and warm), and with two sizes, each figure's growth from the first to the last.
+Peer importers are timed by ../shared/bench/peers.py; see bench/README.md.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from corpus import make_posts  # noqa: E402
+
+SETTINGS = """
+import sys
+sys.path.insert(0, {root!r})
+from pelicanconf import *
+THEME = {theme!r}
+PLUGINS = ["pelican_wp_import"]
+CACHE_CONTENT = {cache}
+LOAD_CONTENT_CACHE = {cache}
+"""
+
+
+RSS_WRAPPER = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+               "sys.stderr.write('\\nRSS %.1f\\n' % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)); "
+               "sys.exit(p.returncode)")
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the largest process the command ran."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", RSS_WRAPPER, *command], cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit(f"exit {result.returncode}: {' '.join(command)}\n{result.stderr[-2000:]}")
+    rss = float(result.stderr.rsplit("RSS ", 1)[1].split()[0])
+    return wall, rss
+
+
+def write_inputs(count: int, work: Path) -> tuple[Path, list[dict]]:
+    posts = make_posts(count)
+    single = work / "json"
+    single.mkdir(parents=True)
+    for post in posts:
+        (single / f"post-{post['id']}.json").write_text(json.dumps(post, ensure_ascii=False))
+    return single, posts
+
+
+class Site:
+    """The posts served as a WordPress REST API on 127.0.0.1, in a thread of this process."""
+
+    def __init__(self, posts: list[dict]):
+        from wp_server import WordPress, serve
+
+        self.site = WordPress(items={"posts": posts, "pages": []})
+        self._context = serve(self.site)
+
+    def __enter__(self) -> str:
+        self._context.__enter__()
+        return self.site.url
+
+    def __exit__(self, *exc):
+        return self._context.__exit__(*exc)
+
+
+def run_size(count: int, runs: int, work: Path) -> dict[str, dict[str, float]]:
+    single, posts = write_inputs(count, work)
+    converted = work / "md"
+    subprocess.run([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(single), "-o", str(converted),
+                    "-q"], check=True)
+    for name, cache in (("cold.py", False), ("warm.py", True)):
+        (work / name).write_text(SETTINGS.format(root=str(ROOT), theme=str(ROOT / "theme"), cache=cache))
+    pelican = [sys.executable, "-m", "pelican"]
+    figures: dict[str, list[tuple[float, float]]] = {}
+
+    def record(name: str, value: tuple[float, float]) -> None:
+        figures.setdefault(name, []).append(value)
+
+    with Site(posts) as url:
+        for _ in range(runs):
+            out = work / "convert-out"
+            shutil.rmtree(out, ignore_errors=True)
+            record("convert", timed([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(single), "-o",
+                                     str(out), "-q"]))
+            out = work / "fetch-out"
+            shutil.rmtree(out, ignore_errors=True)
+            record("fetch", timed([sys.executable, "-m", "pelican_wp_import.cli", "fetch", url, "-o", str(out),
+                                   "-q"]))
+            for source, label in ((converted, "md"), (single, "json")):
+                out = work / f"site-{label}"
+                cache = work / f"cache-{label}"
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                record(f"build {label}", timed(pelican + [str(source), "-s", str(work / "cold.py"), "-o", str(out),
+                                                          "-q"]))
+                warm = pelican + [str(source), "-s", str(work / "warm.py"), "-o", str(out), "--cache-path",
+                                  str(cache), "-q"]
+                timed(warm)  # fills the cache
+                record(f"warm {label}", timed(warm))
+    return {name: {"wall": statistics.median(w for w, _ in values), "best": min(w for w, _ in values),
+                   "rss": max(r for _, r in values)} for name, values in figures.items()}
+
+
+def report(count: int, figures: dict[str, dict[str, float]]) -> None:
+    print(f"\n{count} posts")
+    for name, f in figures.items():
+        print(f"  {name:11s} median {f['wall']:7.2f} s   best {f['best']:7.2f} s   peak RSS {f['rss']:6.0f} MB")
+    cold = figures["build json"]["wall"] / figures["build md"]["wall"]
+    warm = figures["warm json"]["wall"] / figures["warm md"]["wall"]
+    print(f"  build from JSON / from Markdown: cold {cold:.2f} (target <= 1.10), "
+          f"warm {warm:.2f} (target <= 1.02)")
+
+
+def main(argv: list[str]) -> None:
+    sizes, runs, keep = [1000], 3, None
+    if "--sizes" in argv:
+        at = argv.index("--sizes")
+        sizes = [int(s) for s in argv[at + 1].split(",")]
+        del argv[at:at + 2]
+    if "--runs" in argv:
+        at = argv.index("--runs")
+        runs = int(argv[at + 1])
+        del argv[at:at + 2]
+    if "--keep" in argv:
+        at = argv.index("--keep")
+        keep = Path(argv[at + 1])
+        del argv[at:at + 2]
+    base = keep or Path(tempfile.mkdtemp(prefix="wp-bench-"))
+    print(f"{os.cpu_count()} CPUs, {runs} runs of each, medians; {time.strftime('%Y-%m-%d %H:%M')}")
+    results = {}
+    try:
+        for count in sizes:
+            work = base / str(count)
+            shutil.rmtree(work, ignore_errors=True)
+            results[count] = run_size(count, runs, work)
+            report(count, results[count])
+        if len(sizes) > 1:
+            first, last = sizes[0], sizes[-1]
+            print(f"\ngrowth from {first} to {last} posts ({last / first:.0f}x the posts; target <= "
+                  f"{last / first * 1.1:.0f}x the cost)")
+            for name in results[first]:
+                print(f"  {name:11s} {results[last][name]['wall'] / results[first][name]['wall']:6.1f}x time   "
+                      f"{results[last][name]['rss'] / results[first][name]['rss']:5.1f}x peak RSS")
+    finally:
+        if keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,304 @@
+"""The fetch command: download a site's posts and pages from its REST API into OUTPUT/.wp-api, then convert."""
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import re
+import sys
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from . import cli
+from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes
+from .wpapi import Api, FetchFailed, Reply, RetryPolicy, find_api, get, new_client, site_url
+
+PER_PAGE = 100  # the most the REST API gives in one page
+DEFAULT_TYPES = ("posts", "pages")
+# What WordPress answers for a page past the last one (posts, pages and custom post types alike).
+INVALID_PAGE = "rest_post_invalid_page_number"
+_REST_BASE = re.compile(r"[a-z0-9][a-z0-9_-]*", re.I)
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as it stands (exit 2)."""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    site: str
+    output: Path
+    types: tuple[str, ...] = DEFAULT_TYPES  # REST bases: posts, pages, product, …
+    statuses: tuple[str, ...] = ()  # empty: what WordPress shows anyone (published)
+    since: str = ""  # ISO 8601; only posts modified after it
+    concurrency: int = 4
+    timeout: float = 30.0
+    policy: RetryPolicy = RetryPolicy()
+    auth: tuple[str, str] | None = None
+
+    def query(self, number: int) -> dict:
+        """The query of page number of a type's list: oldest id first, so new posts do not shift pages."""
+        params = {"per_page": PER_PAGE, "page": number, "_embed": 1, "orderby": "id", "order": "asc"}
+        if self.statuses:
+            params["status"] = ",".join(self.statuses)
+        if self.since:
+            params["modified_after"] = self.since
+        return params
+
+    def run_key(self, api: Api) -> dict:
+        """What makes two runs the same run, so that the second may resume the first."""
+        return {"api": api.root, "types": list(self.types), "status": list(self.statuses), "since": self.since,
+                "per_page": PER_PAGE}
+
+
+@dataclass
+class PageResult:
+    kind: str
+    number: int
+    reply: Reply | None = None
+    failure: str = ""
+
+
+@dataclass
+class FetchTally:
+    pages: int = 0
+    posts: int = 0
+    written: int = 0
+    unchanged: int = 0
+    resumed: int = 0  # fetched by the interrupted run this one resumes
+    failed: int = 0
+    retries: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.pages} pages fetched ({self.posts} posts; {self.written} written, {self.unchanged} "
+                f"unchanged, {self.resumed} from the interrupted run), {self.failed} failed, "
+                f"{self.retries} retries")
+
+
+class DownloadReporter(cli.Reporter):
+    """The convert command's reporter, with a bar whose length grows as page counts become known."""
+
+    def __init__(self, quiet: bool):
+        super().__init__(2, quiet)
+        self.expect(-2)
+        if self.progress is not None:
+            self.progress.update(self.task, description="downloading")
+
+    def expect(self, pages: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + pages)
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace) -> int:
+    """fetch SITE --output DIR: download, then convert exactly as the convert command does."""
+    try:
+        settings = settings_from(args, os.environ)
+    except UsageError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        folder, failed = download_site(settings, args.quiet)
+    except KeyboardInterrupt:
+        print("interrupted: run the same command again to go on where it stopped", file=sys.stderr)
+        return 130
+    if folder is None:
+        return 1
+    if not has_pages(folder):
+        print("no posts to convert" + (f" modified since {settings.since}" if settings.since else ""),
+              file=sys.stderr)
+        return 1 if failed else 0
+    code = cli.run_convert([str(folder)], settings.output, cli.options_from_args(args), force=args.force,
+                           jobs=args.jobs, quiet=args.quiet, media=args.media)
+    return max(code, 1 if failed else 0)
+
+
+def settings_from(args: argparse.Namespace, env: os._Environ | dict) -> FetchSettings:
+    """The fetch settings a command line and the environment ask for; UsageError when they cannot be had."""
+    types = tuple(dict.fromkeys(DEFAULT_TYPES + _listed(args.types)))
+    bad = [kind for kind in types if not _REST_BASE.fullmatch(kind)]
+    if bad:
+        raise UsageError(f"--types: {bad[0]!r} is not a REST base name (like product or event)")
+    if args.concurrency < 1 or args.timeout <= 0 or min(args.retries, args.backoff, args.max_wait) < 0:
+        raise UsageError("--concurrency and --timeout must be positive; --retries, --backoff and --max-wait "
+                         "not negative")
+    site = site_url(args.site)
+    auth = credentials(env, site)
+    statuses = _listed(args.status)
+    if any(status != "publish" for status in statuses) and auth is None:
+        raise UsageError(f"--status {','.join(statuses)} needs WP_USERNAME and WP_APP_PASSWORD in the "
+                         "environment (an Application Password from your WordPress profile)")
+    return FetchSettings(site, Path(args.output), types, statuses, since_param(args.since), args.concurrency,
+                         args.timeout, RetryPolicy(args.retries, args.backoff, args.max_wait), auth)
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def credentials(env, site: str) -> tuple[str, str] | None:
+    """(user, Application Password) from WP_USERNAME and WP_APP_PASSWORD, never sent in clear to another host."""
+    user, password = env.get("WP_USERNAME", ""), env.get("WP_APP_PASSWORD", "")
+    if not user and not password:
+        return None
+    if not (user and password):
+        raise UsageError("set both WP_USERNAME and WP_APP_PASSWORD, or neither")
+    parts = urlsplit(site)
+    if parts.scheme != "https" and not _is_loopback(parts.hostname or ""):
+        raise UsageError(f"{site}: an Application Password is sent over https only; use https://")
+    return user, password
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def since_param(value: str | None) -> str:
+    """--since as the REST API's modified_after wants it: 2024-05-01 or 2024-05-01T10:00:00+02:00."""
+    if not value:
+        return ""
+    try:
+        return datetime.fromisoformat(value.strip()).isoformat(timespec="seconds")
+    except ValueError:
+        raise UsageError(f"--since {value!r}: give a date like 2024-05-01 or 2024-05-01T10:00:00") from None
+
+
+# --- downloading ----------------------------------------------------------------------------------
+
+def download_site(settings: FetchSettings, quiet: bool) -> tuple[Path | None, int]:
+    """Find the API and fetch every page into the archive: (folder to convert or None, pages failed)."""
+    with new_client(settings.timeout, settings.concurrency, settings.auth) as client:
+        api = locate_api(client, settings)
+        if api is None:
+            return None, 1
+        archive_root = settings.output / ARCHIVE
+        root = archive_root / CHANGES if settings.since else archive_root
+        archive = Archive(root, settings.run_key(api), clear_on_fresh=bool(settings.since))
+        reporter = DownloadReporter(quiet)
+        try:
+            tally = fetch_pages(client, api, archive, settings, reporter)
+        finally:
+            reporter.close()
+    if not tally.failed:
+        archive.complete()
+    if settings.since:
+        merge_changes(root, archive_root, list(settings.types))
+    print(tally.summary(), file=sys.stderr)
+    return root, tally.failed
+
+
+def locate_api(client: httpx.Client, settings: FetchSettings) -> Api | None:
+    try:
+        api, tried = find_api(client, settings.site, settings.policy)
+    except FetchFailed as failure:
+        print(f"error: {failure}", file=sys.stderr)
+        return None
+    if api is None:
+        print(f"error: {settings.site}: no WordPress REST API found (tried /wp-json/, the home page's "
+              f"api.w.org link, ?rest_route=/){''.join('; ' + line for line in tried)}", file=sys.stderr)
+    return api
+
+
+def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: FetchSettings,
+                reporter: DownloadReporter) -> FetchTally:
+    """Every page of every type, settings.concurrency at a time; page 1 of a type first, then the rest."""
+    tally = FetchTally()
+    pool = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
+    pending: dict = {}
+
+    def submit(kind: str, numbers: list[int]) -> None:
+        reporter.expect(len(numbers))
+        for number in numbers:
+            pending[pool.submit(fetch_page, client, api, settings, kind, number)] = number
+
+    try:
+        for kind in settings.types:
+            tally.resumed += sum(1 for n in archive.done.get(kind, ()) if archive.is_done(kind, n))
+            submit(kind, archive.missing_pages(kind))
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                del pending[future]
+                result = future.result()
+                submit(result.kind, record_page(result, archive, tally, reporter))
+                reporter.advance()
+    finally:
+        pool.shutdown(wait=not pending, cancel_futures=True)
+    return tally
+
+
+def fetch_page(client: httpx.Client, api: Api, settings: FetchSettings, kind: str, number: int) -> PageResult:
+    """One page of one type's list (in a worker thread)."""
+    url = api.url(f"wp/v2/{kind}", settings.query(number))
+    try:
+        return PageResult(kind, number, get(client, url, settings.policy))
+    except FetchFailed as failure:
+        return PageResult(kind, number, failure=str(failure))
+
+
+def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporter: DownloadReporter) -> list[int]:
+    """Keep what one page answered; the pages of its type that are to be fetched next because of it."""
+    kind, number, reply = result.kind, result.number, result.reply
+    if reply is None:
+        return _failed(tally, reporter, result.failure)
+    tally.retries += reply.tries - 1
+    code = reply.data.get("code") if isinstance(reply.data, dict) else None
+    if reply.status == 400 and code == INVALID_PAGE:
+        archive.set_total(kind, number - 1)  # fewer pages than page 1 said: posts went away meanwhile
+        return []
+    if reply.status == 404 and code == "rest_no_route" and kind in DEFAULT_TYPES:
+        reporter.say(f"warning: {reply.url}: this site has no {kind!r} post type; none fetched")
+        archive.set_total(kind, 0)
+        return []
+    if reply.status != 200 or not isinstance(reply.data, list):
+        return _failed(tally, reporter, f"{reply.url}: {_unexpected(reply)}")
+    return _keep_page(result, reply.data, archive, tally)
+
+
+def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTally) -> list[int]:
+    kind, number, reply = result.kind, result.number, result.reply
+    if posts:
+        state = archive.save_page(kind, number, reply.body)
+        setattr(tally, state, getattr(tally, state) + 1)
+    tally.pages += 1
+    tally.posts += len(posts)
+    archive.finish_page(kind, number)
+    total = total_pages(reply) if number == 1 else None
+    if total is not None:
+        archive.set_total(kind, total)
+        return archive.missing_pages(kind)
+    if kind in archive.totals:  # the pages were all asked for when page 1 answered
+        return []
+    # No X-WP-TotalPages (a proxy dropped it): page on until a page is not full.
+    if len(posts) < PER_PAGE:
+        archive.set_total(kind, number)
+        return []
+    return [number + 1]
+
+
+def total_pages(reply: Reply) -> int | None:
+    value = reply.headers.get("x-wp-totalpages", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _failed(tally: FetchTally, reporter: DownloadReporter, line: str) -> list[int]:
+    tally.failed += 1
+    reporter.say(f"error: {line}")
+    return []
+
+
+def _unexpected(reply: Reply) -> str:
+    if isinstance(reply.data, dict) and "code" in reply.data:
+        return f"HTTP {reply.status} {reply.data.get('code')}: {str(reply.data.get('message', ''))[:120]}"
+    if reply.status == 200:
+        return "HTTP 200 but not a list of posts"
+    return f"HTTP {reply.status}"

@@ -1,0 +1,131 @@
+"""Convert a build's WordPress JSON ahead, across the machine's cores, before Pelican reads it file by file.
+
+Pelican reads content one file at a time in one process. A post read from JSON costs more than one
+read from Markdown (the HTML is parsed, cleaned and converted before the Markdown is rendered), so
+when a build has many JSON files not in Pelican's content cache, they are handed to a pool of
+worker processes as the article generator starts; the reader and the expansion step then take each
+file's result instead of doing the work themselves. Small builds, one-core machines and
+WP_IMPORT_JOBS = 1 do everything in the build's own process, as before.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .load import load_file
+from .model import Converted
+from .pipeline import convert_post
+from .sources import cached_sidecars
+
+logger = logging.getLogger(__name__)
+
+# Below this many files to convert, starting worker processes costs more than it saves.
+MIN_FILES = 24
+
+
+@dataclass
+class Prepared:
+    """A JSON file read and its posts converted: all a reader needs, and nothing it must log yet."""
+
+    warnings: list[str] = field(default_factory=list)  # about the file: truncation, encoding
+    problems: list = field(default_factory=list)  # ImportProblem of what in the file is not a post
+    sidecar_kind: str = ""
+    post_count: int = 0
+    kinds: list[str] = field(default_factory=list)  # "page" or "article", per post
+    results: list = field(default_factory=list)  # Converted, Skipped or Failed, per post
+    rendered: dict[str, str] = field(default_factory=dict)  # Markdown text -> HTML, when rendered ahead
+
+
+def prepare(path: str, settings: dict, render=None, only_if=None) -> Prepared:
+    """Load one JSON file and convert each of its posts (rendering their Markdown when given render;
+    only when only_if(prepared) says so, when given)."""
+    from .readers import options_from, post_kind  # the Pelican glue imports this module
+
+    loaded = load_file(path)
+    prepared = Prepared(loaded.warnings, loaded.problems, loaded.sidecar_kind or "", len(loaded.posts),
+                        [post_kind(p.data) for p in loaded.posts])
+    if loaded.sidecar_kind or not loaded.posts or only_if is not None and not only_if(prepared):
+        return prepared
+    sidecars = cached_sidecars(os.path.dirname(os.path.abspath(path)))
+    options = options_from(settings)
+    prepared.results = [convert_post(post, sidecars, options) for post in loaded.posts]
+    if render is not None:
+        formatted = {f.lower() for f in settings.get("FORMATTED_FIELDS", ["summary"])}
+        for result in prepared.results:
+            if isinstance(result, Converted):
+                texts = [result.markdown] + [v for k, v in result.metadata.items()
+                                             if k in formatted and isinstance(v, str)]
+                for text in texts:
+                    prepared.rendered[text] = render(text)
+    return prepared
+
+
+# Work handed out for the build under way: absolute path -> the future of its Prepared.
+_PENDING: dict[str, Future] = {}
+_POOL: ProcessPoolExecutor | None = None
+_SETTINGS: dict = {}  # the build's settings, for the forked workers
+
+
+def _prepare_in_worker(path: str) -> Prepared:
+    from .readers import markdown_renderer
+
+    return prepare(path, _SETTINGS, markdown_renderer(_SETTINGS))
+
+
+def start(generator) -> int:
+    """article_generator_init: hand the articles' JSON files that are not in the cache to workers."""
+    global _POOL
+    finish()
+    settings = generator.settings
+    jobs = int(settings.get("WP_IMPORT_JOBS") or os.cpu_count() or 1)
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    files = [rel for rel in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"],
+                                                extensions=("json",)) if not _in_cache(generator, rel)]
+    if len(files) < MIN_FILES:
+        return 0
+    _SETTINGS.clear()
+    _SETTINGS.update(settings)
+    _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    for rel in files:
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
+    logger.debug("converting %d JSON files in %d worker processes", len(files), jobs)
+    return len(files)
+
+
+def _in_cache(generator, rel: str) -> bool:
+    """Whether Pelican will take this file from its content cache instead of reading it."""
+    if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
+        return generator.get_cached_data(rel, None) is not None
+    readers = generator.readers
+    path = os.path.join(generator.path, rel)
+    return readers.get_cached_data(path, (None, None))[0] is not None
+
+
+def take(path: str, keep: bool = False) -> Prepared | None:
+    """The worker's result for a file, when one was asked for (None: do the work here)."""
+    key = os.path.abspath(path)
+    future = _PENDING.get(key) if keep else _PENDING.pop(key, None)
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception as exc:  # a worker that died: the file is done here instead
+        logger.debug("%s: converting ahead failed (%s); converting it now", path, exc)
+        _PENDING.pop(key, None)
+        return None
+
+
+def finish(*_args) -> None:
+    """finalized, or a new build: stop the workers and forget what was not taken."""
+    global _POOL
+    for future in _PENDING.values():
+        future.cancel()
+    _PENDING.clear()
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None

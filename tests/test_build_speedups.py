@@ -1,0 +1,84 @@
+"""What makes a build from JSON cheap must not change what it builds: worker processes and the cache."""
+import json
+import shutil
+import sys
+
+import pytest
+
+from conftest import CONTENT, ROOT
+from helpers import build_site, html
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import write_corpus  # noqa: E402
+
+
+def _pages(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    """40 single-post files, an array of 100 posts with its sidecars, and a page."""
+    content = tmp_path_factory.mktemp("many") / "content"
+    write_corpus(40, content / "posts")
+    shutil.copytree(CONTENT / "archive", content / "archive")
+    write_corpus(100, content / "pages-of-posts", arrays=True, seed=7)
+    shutil.copytree(CONTENT / "pages", content / "pages")
+    return content
+
+
+def test_workers_build_the_same_site_as_one_process(many, tmp_path, caplog):
+    one = _pages(build_site(many, tmp_path / "one", WP_IMPORT_JOBS=1))
+    warnings_alone = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    caplog.clear()
+    two = _pages(build_site(many, tmp_path / "two", WP_IMPORT_JOBS=2))
+    assert len(one) > 150
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    # each file's warnings once, whichever process converted it
+    assert sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING") == warnings_alone
+
+
+def _count_conversions(monkeypatch):
+    from pelican_wp_import import preconvert
+
+    calls = []
+    real = preconvert.convert_post
+    monkeypatch.setattr(preconvert, "convert_post", lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+def test_a_warm_build_converts_nothing_and_builds_the_same(many, tmp_path, monkeypatch):
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
+             "WP_IMPORT_JOBS": 1}
+    cold = _pages(build_site(many, tmp_path / "cold", **cache))
+    calls = _count_conversions(monkeypatch)
+    warm = _pages(build_site(many, tmp_path / "warm", **cache))
+    assert calls == []  # neither the single-post files nor the array's posts were converted again
+    assert [k for k in cold if cold[k] != warm.get(k)] == []
+
+
+def test_a_changed_sidecar_reaches_cached_posts(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / "archive", content / "archive")
+    single = json.loads((content / "archive" / "posts-page-1.json").read_text())[0]
+    single.pop("_embedded", None)  # names from the sidecars only
+    science = next(t["id"] for t in json.loads((content / "archive" / "categories.json").read_text())
+                   if t["name"] == "Science")
+    single.update(id=9001, categories=[science], slug="shark-follow-up", link="https://harbourledger.example/2024/07/20/shark-follow-up/",
+                  title={"rendered": "The shark, a week on"})
+    (content / "archive" / "one-post.json").write_text(json.dumps(single))
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache")}
+    out = build_site(content, tmp_path / "out1", **cache)
+    assert (out / "category" / "science.html").exists()
+    categories = content / "archive" / "categories.json"
+    data = json.loads(categories.read_text())
+    for term in data:
+        if term["name"] == "Science":
+            term["name"], term["slug"] = "Marine science", "marine-science"
+    categories.write_text(json.dumps(data))
+    out = build_site(content, tmp_path / "out2", **cache)
+    assert not (out / "category" / "science.html").exists()
+    listed = html(out / "category" / "marine-science.html").select("main article")
+    titles = [a.select_one(".p-name").get_text(" ", strip=True) for a in listed]
+    assert "The shark, a week on" in titles and len(titles) == 2  # the single file's post and the array's

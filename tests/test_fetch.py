@@ -1,0 +1,383 @@
+"""The fetch command against a real WordPress-shaped server on 127.0.0.1: finding the API, paging,
+retries through faults, resuming, signing in, --since, and converting exactly as convert does."""
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+
+from conftest import ROOT
+from helpers import read_markdown
+from pelican_wp_import.archive import STATE
+from pelican_wp_import.cli import main
+from pelican_wp_import.wpapi import (Api, RetryPolicy, api_link_in_header, given_root, retry_after_seconds,
+                                     retry_delay, site_url)
+from wp_server import WordPress, post, serve
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import make_posts  # noqa: E402
+
+# Short waits: a test never sleeps long, whatever a server asks for.
+FAST = ["--timeout", "0.3", "--backoff", "0.01", "--max-wait", "0.02", "-q"]
+
+
+def posts(count: int, start: int = 1) -> list[dict]:
+    return [post(n) for n in range(start, start + count)]
+
+
+def fetch(site: WordPress, out, *extra, url: str = "") -> int:
+    return main(["fetch", url or site.url, "--output", str(out), *FAST, *map(str, extra)])
+
+
+def summary(captured) -> str:
+    return captured.err.strip().splitlines()[-1]
+
+
+def markdown_files(out) -> list:
+    return sorted(p for p in out.rglob("*.md"))
+
+
+# --- finding the API -------------------------------------------------------------------------
+
+def test_finds_the_api_at_wp_json(tmp_path):
+    with serve(WordPress(items={"posts": posts(3)})) as site:
+        assert fetch(site, tmp_path) == 0
+    assert site.log[0] == "/wp-json/"
+    assert len(markdown_files(tmp_path)) == 3
+
+
+@pytest.mark.parametrize("announce", ["header", "html"])
+def test_finds_the_api_the_home_page_names(tmp_path, announce):
+    # the API lives under /api/, which only the home page's api.w.org link tells
+    with serve(WordPress(items={"posts": posts(3)}, prefix="/api/", announce=announce)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert "/" in site.log and site.page_requests() == [1]
+    assert any(entry.startswith("/api/wp/v2/posts?") for entry in site.log)
+    assert len(markdown_files(tmp_path)) == 3
+
+
+def test_finds_the_api_through_rest_route(tmp_path):
+    # no pretty links: only /?rest_route=/wp/v2/… answers
+    with serve(WordPress(items={"posts": posts(3)}, prefix=None)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert any(entry.startswith("/?rest_route=/wp/v2/posts&") for entry in site.log)
+    assert len(markdown_files(tmp_path)) == 3
+
+
+def test_an_api_root_given_as_the_site(tmp_path):
+    with serve(WordPress(items={"posts": posts(2)}, prefix="/api/", index=False)) as site:
+        assert fetch(site, tmp_path / "a", url=site.url + "/wp-json/") == 1  # nothing there
+        site.prefix = "/wp-json/"
+        site.log.clear()
+        assert fetch(site, tmp_path / "b", url=site.url + "/wp-json/") == 0
+    assert site.log[0].startswith("/wp-json/wp/v2/posts?")  # no looking around first
+    assert len(markdown_files(tmp_path / "b")) == 2
+
+
+def test_a_site_that_hides_its_index_still_answers_its_routes(tmp_path):
+    with serve(WordPress(items={"posts": posts(2)}, index=False)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert len(markdown_files(tmp_path)) == 2
+
+
+def test_no_api_is_one_error_line(tmp_path, capsys):
+    with serve(WordPress(items={}, prefix=None, index=False)) as site:
+        assert fetch(site, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "no WordPress REST API found" in err
+
+
+# --- paging ------------------------------------------------------------------------------------
+
+def test_pages_through_posts_and_pages_by_total_pages(tmp_path):
+    items = {"posts": posts(250), "pages": [post(900, kind="page"), post(901, kind="page")]}
+    with serve(WordPress(items=items)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert sorted(site.page_requests("posts")) == [1, 2, 3]
+    assert site.page_requests("pages") == [1]
+    query = next(entry for entry in site.log if "/wp/v2/posts?" in entry)
+    assert "per_page=100" in query and "_embed=1" in query
+    archive = tmp_path / ".wp-api"
+    assert sorted(p.name for p in (archive / "posts").iterdir()) == ["page-0001.json", "page-0002.json",
+                                                                      "page-0003.json"]
+    assert len(json.loads((archive / "posts" / "page-0003.json").read_text())) == 50
+    assert len(markdown_files(tmp_path)) == 252
+    assert (tmp_path / "pages" / "post-900.md").exists()
+
+
+def test_custom_post_types(tmp_path):
+    items = {"posts": posts(1), "product": [post(700, kind="product")], "event": [post(800, kind="event")]}
+    with serve(WordPress(items=items)) as site:
+        assert fetch(site, tmp_path, "--types", "product,event") == 0
+    assert site.page_requests("product") == [1] and site.page_requests("event") == [1]
+    assert (tmp_path / ".wp-api" / "product" / "page-0001.json").exists()
+    assert len(markdown_files(tmp_path)) == 3
+
+
+def test_without_total_pages_it_pages_until_a_short_page(tmp_path):
+    with serve(WordPress(items={"posts": posts(200)}, total_pages_header=False)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert site.page_requests() == [1, 2, 3]  # page 3 answers 400 invalid page number
+    assert len(markdown_files(tmp_path)) == 200
+
+
+def test_stops_cleanly_at_invalid_page_number(tmp_path, capsys):
+    # page 1 says 5 pages, but posts went away: pages 4 and 5 answer rest_post_invalid_page_number
+    stale = tmp_path / ".wp-api" / "posts" / "page-0005.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text(json.dumps([post(999)]))  # from an earlier run of a bigger site
+    with serve(WordPress(items={"posts": posts(250)}, extra_pages=2)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert sorted(site.page_requests()) == [1, 2, 3, 4, 5]
+    assert "error:" not in capsys.readouterr().err
+    assert not stale.exists()
+    assert len(markdown_files(tmp_path)) == 250
+
+
+def test_concurrency_limit_is_respected(tmp_path):
+    with serve(WordPress(items={"posts": posts(900)}, delay=0.05)) as site:
+        assert fetch(site, tmp_path, "--concurrency", "2") == 0
+    assert sorted(site.page_requests()) == list(range(1, 10))
+    assert site.most_in_flight == 2
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+def test_retries_survive_every_kind_of_fault(tmp_path, capsys):
+    faults = {"posts page 1": ["500", "503"], "posts page 2": ["429", "cut"], "posts page 3": ["stall", "reset"],
+              "posts page 4": ["badjson"], "/": ["503"]}
+    with serve(WordPress(items={"posts": posts(350)}, faults=faults)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert sorted(site.page_requests()) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
+    err = capsys.readouterr().err
+    assert "0 failed, 7 retries" in err
+    assert err.strip().endswith("0 errors")
+    assert len(markdown_files(tmp_path)) == 350
+
+
+def test_a_page_that_always_fails_is_one_error_and_the_rest_converts(tmp_path, capsys):
+    with serve(WordPress(items={"posts": posts(300)}, always_fail={"posts page 2"})) as site:
+        assert fetch(site, tmp_path, "--retries", "2") == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1
+    assert f"{site.url}/wp-json/wp/v2/posts?" in errors[0] and "page=2" in errors[0]
+    assert "HTTP 500 (tried 3 times)" in errors[0]
+    assert len(markdown_files(tmp_path)) == 200
+    assert not (tmp_path / ".wp-api" / "posts" / "page-0002.json").exists()
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    now = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("7") == 7
+    assert retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
+    assert retry_after_seconds(format_datetime(now - timedelta(seconds=5), usegmt=True), now) == 0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_retry_delay_doubles_with_jitter_and_is_capped():
+    policy = RetryPolicy(retries=5, backoff=1.0, max_wait=10.0)
+    for attempt, ceiling in enumerate([1, 2, 4, 8, 10, 10]):
+        delays = {retry_delay(attempt, policy) for _ in range(20)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays) and len(delays) > 1
+    assert retry_delay(0, policy, retry_after=3) == 3  # what the server asked for
+    assert retry_delay(0, policy, retry_after=3600) == 10  # but never longer than max_wait
+
+
+# --- resuming and running again ----------------------------------------------------------------------
+
+def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
+    held = threading.Event()
+    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
+    with serve(site):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url, "-o",
+                                 str(tmp_path), "--timeout", "20", "-q"], env=env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        state_file = tmp_path / ".wp-api" / STATE
+        deadline = time.monotonic() + 15
+        done = []
+        while time.monotonic() < deadline and len(done) < 5:
+            time.sleep(0.05)
+            try:
+                done = json.loads(state_file.read_text())["done"].get("posts", [])
+            except (OSError, ValueError):
+                pass
+        proc.send_signal(signal.SIGKILL)  # killed while page 4 is on its way
+        proc.wait()
+        assert 4 not in done and len(done) == 5
+        held.set()
+        site.log.clear()
+        assert fetch(site, tmp_path) == 0
+    assert site.page_requests() == [4]
+    assert len(markdown_files(tmp_path)) == 600
+
+
+def test_failed_pages_are_fetched_by_the_next_run_and_a_finished_run_starts_afresh(tmp_path):
+    with serve(WordPress(items={"posts": posts(300)}, always_fail={"posts page 3"})) as site:
+        assert fetch(site, tmp_path, "--retries", "0") == 1
+        site.always_fail.clear()
+        site.log.clear()
+        assert fetch(site, tmp_path) == 0
+        assert site.page_requests() == [3]
+        page1 = tmp_path / ".wp-api" / "posts" / "page-0001.json"
+        before = page1.stat().st_mtime_ns
+        site.log.clear()
+        assert fetch(site, tmp_path) == 0  # the last run finished: everything is asked for again
+        assert sorted(site.page_requests()) == [1, 2, 3]
+    assert page1.stat().st_mtime_ns == before  # same bytes, not rewritten
+
+
+def test_convert_of_the_output_folder_does_not_read_the_archive(tmp_path, capsys):
+    with serve(WordPress(items={"posts": posts(3)})) as site:
+        assert fetch(site, tmp_path / "site") == 0
+    capsys.readouterr()
+    assert main(["convert", str(tmp_path / "site"), "--output", str(tmp_path / "other")]) == 1
+    assert "no .json files to convert" in capsys.readouterr().err
+    # and the archive alone rebuilds the site offline
+    assert main(["convert", str(tmp_path / "site" / ".wp-api"), "--output", str(tmp_path / "rebuilt"), "-q"]) == 0
+    assert [p.name for p in markdown_files(tmp_path / "rebuilt")] == [p.name for p in markdown_files(tmp_path / "site")]
+
+
+def test_300_posts_through_faults_then_a_second_run_writes_nothing_and_keeps_a_hand_edit(tmp_path, capsys):
+    site = WordPress(items={"posts": make_posts(300)}, fault_rate=0.2)
+    with serve(site):
+        assert fetch(site, tmp_path) == 0
+        first = capsys.readouterr().err
+        assert summary_line(first).startswith("300 posts converted (300 written,")
+        files = markdown_files(tmp_path)
+        assert len(files) == 300
+        edited = files[17]
+        edited.write_text(edited.read_text() + "\nA note added by hand.\n")
+        assert fetch(site, tmp_path) == 0
+        second = capsys.readouterr().err
+    assert site.faults_served >= 2
+    assert summary_line(second).startswith("300 posts converted (0 written, 299 unchanged, 1 kept as edited)")
+    assert edited.read_text().endswith("A note added by hand.\n")
+
+
+def summary_line(err: str) -> str:
+    return err.strip().splitlines()[-1]
+
+
+# --- signing in and --since ----------------------------------------------------------------------------
+
+def test_application_password_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("WP_USERNAME", "editor")
+    monkeypatch.setenv("WP_APP_PASSWORD", "abcd efgh ijkl mnop")
+    items = {"posts": [post(1), post(2, status="draft"), post(3, status="private")]}
+    with serve(WordPress(items=items, users={"editor": "abcd efgh ijkl mnop"})) as site:
+        assert fetch(site, tmp_path, "--status", "publish,draft,private", "--private", "hidden") == 0
+    assert all(seen.startswith("Basic ") for seen in site.auth_seen)
+    assert any("status=publish,draft,private" in entry for entry in site.log)
+    assert read_markdown(tmp_path / "post-2.md")[0]["status"] == "draft"
+    assert read_markdown(tmp_path / "post-3.md")[0]["status"] == "hidden"
+
+
+def test_other_statuses_need_a_password_and_it_is_never_sent_in_clear(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("WP_USERNAME", raising=False)
+    monkeypatch.delenv("WP_APP_PASSWORD", raising=False)
+    assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--status", "draft"]) == 2
+    monkeypatch.setenv("WP_USERNAME", "editor")
+    monkeypatch.setenv("WP_APP_PASSWORD", "secret")
+    assert main(["fetch", "http://example.org/", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "needs WP_USERNAME and WP_APP_PASSWORD" in err and "over https only" in err
+
+
+def test_since_asks_for_modified_after_and_merges_changes_into_the_archive(tmp_path, capsys):
+    items = {"posts": posts(150)}
+    with serve(WordPress(items=items)) as site:
+        assert fetch(site, tmp_path) == 0
+        items["posts"][5] = post(6, modified="2024-06-02T08:00:00", title="Changed title")
+        items["posts"].append(post(151, modified="2024-06-03T08:00:00"))
+        site.log.clear()
+        capsys.readouterr()
+        assert fetch(site, tmp_path, "--since", "2024-06-01") == 0
+        assert summary(capsys.readouterr()).startswith("2 posts converted (2 written,")
+        assert all("modified_after=2024-06-01T00:00:00" in entry for entry in site.log if "/posts?" in entry)
+        assert fetch(site, tmp_path, "--since", "2024-07-01") == 0  # nothing changed since
+    assert read_markdown(tmp_path / "post-6.md")[0]["title"] == "Changed title"
+    archive = tmp_path / ".wp-api" / "posts"
+    assert [p["id"] for p in json.loads((archive / "page-0002.json").read_text())][-1] == 151
+    assert main(["convert", str(tmp_path / ".wp-api"), "-o", str(tmp_path / "offline"), "-q"]) == 0
+    assert read_markdown(tmp_path / "offline" / "post-6.md")[0]["title"] == "Changed title"
+    assert len(markdown_files(tmp_path / "offline")) == 151
+
+
+# --- small parts -------------------------------------------------------------------------------------
+
+def test_api_addresses_in_both_forms():
+    params = {"per_page": 100, "page": 2}
+    assert Api("https://a.example/wp-json/").url("wp/v2/posts", params) == \
+        "https://a.example/wp-json/wp/v2/posts?per_page=100&page=2"
+    assert Api("https://a.example/blog/?rest_route=/").url("wp/v2/posts", params) == \
+        "https://a.example/blog/?rest_route=/wp/v2/posts&per_page=100&page=2"
+
+
+def test_what_counts_as_an_api_root_and_a_site():
+    assert given_root("https://a.example/wp-json") == Api("https://a.example/wp-json/")
+    assert given_root("https://a.example/index.php?rest_route=/") == Api("https://a.example/index.php?rest_route=/")
+    assert given_root("https://a.example/blog/") is None
+    assert site_url("a.example/blog") == "https://a.example/blog/"
+    assert api_link_in_header(['<https://a.example/x,y/>; rel="https://api.w.org/"']) == "https://a.example/x,y/"
+    assert api_link_in_header(['<https://a.example/feed/>; rel="alternate"']) == ""
+
+
+def test_usage_errors(tmp_path):
+    assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--since", "last week"]) == 2
+    assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--types", "../etc"]) == 2
+    assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--concurrency", "0"]) == 2
+
+
+@pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
+def test_download_progress_on_a_terminal(tmp_path):
+    with serve(WordPress(items={"posts": posts(300)}, delay=0.05)) as site:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url,
+                                 "-o", str(tmp_path)], stderr=follower, stdout=subprocess.DEVNULL, cwd=ROOT,
+                                env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait()
+        os.close(leader)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0
+    assert "downloading" in shown and "\x1b[" in shown
+    assert "300 posts converted" in shown
+
+
+# --- converting what a fetch keeps: a few files of 100 posts each -----------------------------------
+
+def test_big_pages_of_posts_convert_in_parts_with_the_same_result(tmp_path, capsys):
+    pages = [make_posts(300)[start:start + 100] for start in (0, 100, 200)]
+    pages[0][40]["slug"] = pages[0][10]["slug"]  # the same slug in two parts of one file
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number, items in enumerate(pages, 1):
+        (folder / f"page-{number}.json").write_text(json.dumps(items))
+    cut = (folder / "page-3.json").read_bytes()
+    (folder / "page-3.json").write_bytes(cut[:len(cut) - 5000])  # a cut-off file: one warning, once
+    lines = {}
+    for jobs in (1, 2):
+        assert main(["convert", str(folder), "-o", str(tmp_path / f"out{jobs}"), "-j", str(jobs)]) == 0
+        lines[jobs] = capsys.readouterr().err.replace(str(tmp_path / f"out{jobs}"), "OUT").splitlines()
+    assert lines[1] == lines[2]
+    assert sum("cut off" in line or "truncated" in line for line in lines[2]) == 1
+    one, two = markdown_files(tmp_path / "out1"), markdown_files(tmp_path / "out2")
+    assert [p.name for p in one] == [p.name for p in two] and len(one) > 290
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))

@@ -1,0 +1,418 @@
+"""Old WordPress addresses keep working: posts at their permalinks, stubs and maps for everything else,
+checked on a 200-post build by resolving every address WordPress answered."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import CONTENT, ROOT
+from helpers import build_site, html, permalink_page
+from pelican_wp_import.cli import main
+from pelican_wp_import.permalinks import base_path, file_of, keep_permalinks, old_path
+from pelican_wp_import.redirects import (Entry, Listing, NewSite, address_map, check_addresses, id_map,
+                                         is_stub, merge_redirects, nginx_map, redirects_file, resolve_address,
+                                         stub_href, stub_html, write_stubs)
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import make_posts  # noqa: E402
+
+# --- old paths and kept permalinks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("link, base, path", [
+    ("https://site.example/2023/09/05/some-slug/", "", "2023/09/05/some-slug/"),
+    ("https://site.example/blog/2023/09/05/some-slug/", "blog/", "2023/09/05/some-slug/"),
+    ("https://site.example/news/a-post", "", "news/a-post"),
+    ("https://site.example/2019/05/post.html", "", "2019/05/post.html"),
+    ("https://site.example/%d0%bf%d1%80%d0%b8/", "", "при/"),
+    ("https://site.example/?p=123", "", ""),
+    ("https://site.example/?page_id=7", "", ""),
+    ("https://site.example/news/a-post/?lang=en", "", ""),
+    ("https://site.example/", "", ""),
+    ("https://site.example/blog/", "blog/", ""),
+    ("https://site.example/index.php", "", ""),
+    ("https://site.example/a/../../etc/", "", ""),
+    ("https://site.example/a//b/", "", ""),
+    ("https://site.example/a%3Ab/", "", ""),
+    ("", "", ""),
+])
+def test_old_path_of_a_permalink(link, base, path):
+    assert old_path(link, base) == path
+
+
+@pytest.mark.parametrize("setting, base", [("/blog/", "blog/"), ("blog", "blog/"), ("https://x.example/blog", "blog/"),
+                                           ("", ""), ("/", ""), (None, "")])
+def test_old_base_setting(setting, base):
+    assert base_path(setting) == base
+
+
+@pytest.mark.parametrize("path, output", [("a/b/", "a/b/index.html"), ("a/b", "a/b/index.html"),
+                                          ("a/b.html", "a/b.html"), ("", "index.html")])
+def test_file_answering_a_path(path, output):
+    assert file_of(path) == output
+
+
+def _content(link="", slug="x", **metadata):
+    metadata = {"wp_link": link, **metadata} if link else metadata
+    return SimpleNamespace(metadata=metadata, save_as=f"{slug}.html", url=f"{slug}.html")
+
+
+def test_kept_permalinks_first_claim_wins_and_own_addresses_stay():
+    first = _content("https://x.example/news/same/", "first")
+    second = _content("https://x.example/news/same/", "second")
+    own = _content("https://x.example/news/own/", "own", save_as="custom/own.html")
+    plain = _content("https://x.example/?p=5", "plain")
+    blocked = _content("https://x.example/taken.html", "blocked")
+    holder = _content(slug="taken")  # a hand-written post already writes taken.html
+    archives = _content("https://x.example/archives.html")  # Pelican writes archives.html itself
+    moved = keep_permalinks([first, second, own, plain, blocked, holder, archives], {"DIRECT_TEMPLATES": ["archives"]})
+    assert moved == 1
+    assert (first.override_url, first.override_save_as) == ("news/same/", "news/same/index.html")
+    for content in (second, own, plain, blocked, holder, archives):
+        assert not hasattr(content, "override_save_as")
+    assert keep_permalinks([_content("https://x.example/a/")], {"WP_IMPORT_KEEP_PERMALINKS": False}) == 0
+    based = _content("https://x.example/blog/a/")
+    keep_permalinks([based], {"WP_IMPORT_OLD_BASE": "/blog/"})
+    assert based.override_save_as == "a/index.html"
+
+
+# --- the map, from plain records -------------------------------------------------------------------------
+
+SITE = NewSite(
+    entries=[Entry("2023/09/05/ferry/", "https://old.example/2023/09/05/ferry/", 5),  # kept its permalink
+             Entry("moved.html", "https://old.example/news/moved/", 6),  # Pelican's address
+             Entry("pages/about.html", "https://old.example/?page_id=7", 7),  # a plain link: only its id
+             Entry("hand.html")],  # not from WordPress
+    home=Listing(["index.html", "index2.html"], "feeds/all.atom.xml", count=12),
+    archives="archives.html",
+    categories={"news": Listing(["category/news.html"], "feeds/news.atom.xml", count=3)},
+    tags={"ferry": Listing(["tag/ferry.html"], count=1)},
+    authors={"jdoe": Listing(["author/jane-doe.html", "author/jane-doe2.html"], count=25)},
+    periods={(2023,): "archives/2023.html", (2023, 9): "archives/2023/09.html"},
+    dates=[date(2023, 9, 5)])
+
+
+def test_address_map_of_every_old_address():
+    assert address_map(SITE) == {
+        "2023/09/05/ferry/feed/": "2023/09/05/ferry/",
+        "2023/09/05/ferry/amp/": "2023/09/05/ferry/",
+        "news/moved/": "moved.html",
+        "news/moved/feed/": "moved.html",
+        "news/moved/amp/": "moved.html",
+        "page/2/": "index2.html",
+        "feed/": "feeds/all.atom.xml",
+        "feed/atom/": "feeds/all.atom.xml",
+        "feed/rss/": "feeds/all.atom.xml",
+        "feed/rss2/": "feeds/all.atom.xml",
+        "feed/rdf/": "feeds/all.atom.xml",
+        "rss/": "feeds/all.atom.xml",
+        "comments/feed/": "feeds/all.atom.xml",
+        "category/news/": "category/news.html",
+        "category/news/feed/": "feeds/news.atom.xml",
+        "tag/ferry/": "tag/ferry.html",
+        "tag/ferry/feed/": "tag/ferry.html",  # no tag feeds: the tag's page
+        "author/jdoe/": "author/jane-doe.html",
+        "author/jdoe/page/2/": "author/jane-doe2.html",
+        "author/jdoe/page/3/": "author/jane-doe2.html",  # WordPress had 3 pages of 10, the new site 2
+        "author/jdoe/feed/": "author/jane-doe.html",
+        "2023/": "archives/2023.html",
+        "2023/09/": "archives/2023/09.html",
+        "2023/09/05/": "archives/2023/09.html",  # no day archives: the month's
+    }
+
+
+def test_bases_and_old_folder_and_archives_when_there_are_no_period_pages():
+    site = NewSite([Entry("a.html", "https://old.example/blog/topics/a/", 1)], Listing(["index.html"]),
+                   "archives.html", categories={"n": Listing(["category/n.html"])}, dates=[date(2024, 1, 2)])
+    rules = address_map(site, old_base="/blog/", category_base="topics", tag_base="label")
+    assert rules["topics/a/"] == "a.html" and rules["topics/n/"] == "category/n.html"
+    assert rules["2024/"] == rules["2024/01/"] == rules["2024/01/02/"] == "archives.html"
+    assert rules["feed/"] == "index.html"  # no feed: the home page
+
+
+def test_id_map_covers_posts_and_pages():
+    assert id_map(SITE.entries) == {"5": "2023/09/05/ferry/", "6": "moved.html", "7": "pages/about.html"}
+
+
+# --- what is written -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new, site_url, href", [
+    ("category/news/", "category/news.html", "", "../news.html"),
+    ("2023/09/05/", "archives/2023/09.html", "", "../../../archives/2023/09.html"),
+    ("news/moved/feed/", "news/moved/", "", "../"),
+    ("feed/", "", "", "../"),
+    ("news/moved/", "при/", "", "../../%D0%BF%D1%80%D0%B8/"),
+    ("category/news/", "category/news.html", "https://new.example/blog", "https://new.example/blog/category/news.html"),
+])
+def test_stub_links_are_relative_unless_the_site_url_is_absolute(old, new, site_url, href):
+    assert stub_href(old, new, site_url) == href
+
+
+def test_stub_page_moves_on_at_once_and_is_not_indexed():
+    page = stub_html("../news.html?a=1&b=2")
+    assert '<meta http-equiv="refresh" content="0; url=../news.html?a=1&amp;b=2">' in page
+    assert '<link rel="canonical" href="../news.html?a=1&amp;b=2">' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<a href="../news.html?a=1&amp;b=2">' in page
+
+
+RULES = {"category/news/": "category/news.html", "news/при/": "2023/09/при/"}
+IDS = {"5": "2023/09/05/ferry/"}
+
+
+def test_redirects_file_for_netlify_and_cloudflare_pages():
+    assert redirects_file(RULES, IDS) == (
+        "# Old WordPress addresses, written by pelican_wp_import from here on.\n"
+        "# The ?p= and ?page_id= lines are Netlify's query form; Cloudflare Pages skips them.\n"
+        "/category/news/ /category/news.html 301\n"
+        "/news/%D0%BF%D1%80%D0%B8/ /2023/09/%D0%BF%D1%80%D0%B8/ 301\n"
+        "/ p=5 /2023/09/05/ferry/ 301\n"
+        "/ page_id=5 /2023/09/05/ferry/ 301\n")
+    # a site published in a folder (a GitHub project site) has its old addresses in that folder too
+    assert "/blog/category/news/ /blog/category/news.html 301\n" in redirects_file(RULES, IDS, "https://x.example/blog")
+    assert "/blog/ p=5 /blog/2023/09/05/ferry/ 301\n" in redirects_file(RULES, IDS, "https://x.example/blog/")
+
+
+def test_a_sites_own_redirects_come_first_and_ours_are_replaced():
+    ours = redirects_file(RULES, IDS)
+    merged = merge_redirects("/shop /store 302\n", ours)
+    assert merged == "/shop /store 302\n\n" + ours
+    assert merge_redirects(merged, redirects_file({}, {})) == "/shop /store 302\n\n" + redirects_file({}, {})
+    assert merge_redirects("", ours) == ours
+
+
+def test_nginx_map():
+    assert nginx_map(RULES, IDS) == (
+        "# Old WordPress addresses, written by pelican_wp_import. Include this file in nginx's http block, then in\n"
+        "# the server block:  if ($wp_redirect) { return 301 $wp_redirect; }\n"
+        "map $request_uri $wp_redirect {\n"
+        '    default "";\n'
+        '    "/category/news/" "/category/news.html";\n'
+        '    "/news/%D0%BF%D1%80%D0%B8/" "/2023/09/%D0%BF%D1%80%D0%B8/";\n'
+        '    "/?p=5" "/2023/09/05/ferry/";\n'
+        '    "/?page_id=5" "/2023/09/05/ferry/";\n'
+        "}\n")
+    assert '"/a%24b/" "/x%22y";' in nginx_map({"a$b/": 'x"y'}, {})  # nothing nginx would read as a variable
+
+
+def test_stubs_never_overwrite_a_page_someone_made(tmp_path):
+    built = tmp_path / "category" / "news" / "index.html"
+    built.parent.mkdir(parents=True)
+    built.write_text("<html>made by the build</html>")
+    earlier = tmp_path / "tag" / "ferry" / "index.html"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text(stub_html("../old-target.html"))
+    (tmp_path / "blocked").write_text("a file where a folder would go")
+    written = write_stubs(tmp_path, {"category/news/": "category/news.html", "tag/ferry/": "tag/ferry.html",
+                                     "feed/": "feeds/all.atom.xml", "blocked/x/": "a.html"})
+    assert written == ["tag/ferry/", "feed/"]
+    assert built.read_text() == "<html>made by the build</html>"
+    assert "../ferry.html" in earlier.read_text()  # our own stub from an earlier build is brought up to date
+    assert is_stub(tmp_path / "feed" / "index.html") and not is_stub(built)
+
+
+# --- real builds -------------------------------------------------------------------------------------------
+
+CORPUS_SIZE = 200
+COAUTHORS = [("Ingrid Haugen", "cap-ingrid-haugen"), ("Aisha Bello", "cap-aisha-bello")]
+
+
+def _corpus_posts() -> list[dict]:
+    """bench/corpus.py's posts with the permalinks real sites have: category/slug (the corpus's own),
+    year/month/day/slug, a plain ?p= link, and Co-Authors Plus bylines."""
+    posts = make_posts(CORPUS_SIZE, seed=7)
+    for number, post in enumerate(posts):
+        when = datetime.fromisoformat(post["date"])
+        if number % 3 == 1:
+            post["link"] = f"https://news.example/{when:%Y/%m/%d}/{post['slug']}/"
+        if number % 50 == 7:
+            post["link"] = f"https://news.example/?p={post['id']}"
+        if number % 40 == 3:
+            post["_embedded"]["wp:term"].append([{"id": 900 + i, "name": name, "slug": slug, "taxonomy": "author"}
+                                                 for i, (name, slug) in enumerate(COAUTHORS)])
+    return posts
+
+
+ABOUT = {"id": 4000, "date": "2015-06-01T10:00:00", "date_gmt": "2015-06-01T08:00:00", "slug": "about-us",
+         "status": "publish", "type": "page", "link": "https://news.example/about-us/",
+         "title": {"rendered": "About us"}, "content": {"rendered": "<p>Who we are.</p>"}}
+
+
+def _write_corpus(content: Path) -> list[dict]:
+    posts = _corpus_posts()
+    content.mkdir(parents=True)
+    (content / "posts-1.json").write_text(json.dumps(posts[:100]))  # a page of the REST API
+    for post in posts[100:]:
+        (content / f"post-{post['id']}.json").write_text(json.dumps(post))  # one post a file
+    (content / "pages").mkdir()
+    (content / "pages" / "about-us.json").write_text(json.dumps(ABOUT))
+    return posts
+
+
+def old_addresses(posts: list[dict]) -> dict[str, str]:
+    """Every address WordPress answered for these posts -> the title of the post it shows ('' for a list)."""
+    addresses = {"feed/": "", "comments/feed/": "", "rss/": ""}
+    listed = [post for post in posts if post.get("type", "post") == "post"]
+    addresses.update({f"page/{n}/": "" for n in range(2, math.ceil(len(listed) / 10) + 1)})  # 10 a page
+    for post in posts:
+        title = post["title"]["rendered"].replace("&amp;", "&")
+        link = urlsplit(post["link"])
+        addresses[f"?p={post['id']}"] = title
+        if not link.query:
+            path = link.path.lstrip("/")
+            addresses.update({path: title, path + "feed/": title, path + "amp/": title})
+        for group in post.get("_embedded", {}).get("wp:term", []):
+            for term in group:
+                base = {"category": "category", "post_tag": "tag", "author": "author"}[term["taxonomy"]]
+                slug = term["slug"].removeprefix("cap-")
+                addresses.update({f"{base}/{slug}/": "", f"{base}/{slug}/feed/": ""})
+        for user in post.get("_embedded", {}).get("author", []):
+            addresses[f"author/{user['slug']}/"] = ""
+        if post.get("type") == "page":
+            continue  # date archives list posts only
+        year, month, day = post["date"][:10].split("-")
+        addresses.update({f"{year}/": "", f"{year}/{month}/": "", f"{year}/{month}/{day}/": ""})
+    return addresses
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("redirects")
+    posts = _write_corpus(root / "content")
+    return posts, build_site(root / "content", root / "output")
+
+
+def _resolves_to_titles(out: Path, addresses: dict[str, str]) -> None:
+    assert check_addresses(out, addresses) == []
+    for address, title in addresses.items():
+        if title:
+            page = html(out / resolve_address(out, address))
+            assert page.select_one("h1.p-name").get_text(strip=True) == title, address
+
+
+def test_every_old_address_of_a_200_post_site_resolves(corpus_site):
+    posts, out = corpus_site
+    addresses = old_addresses(posts + [ABOUT])
+    assert len(addresses) > 900
+    _resolves_to_titles(out, addresses)
+    # posts keep their permalinks as real pages; a ?p= link has only its id
+    for post in posts[:20]:
+        if "?p=" not in post["link"]:
+            assert permalink_page(out, post["link"]).exists() and not is_stub(permalink_page(out, post["link"]))
+    assert resolve_address(out, "about-us/") == "about-us/index.html"
+    assert resolve_address(out, "category/science/feed/") == "feeds/category/science.atom.xml"
+    assert resolve_address(out, "author/ingrid-haugen/") == "author/ingrid-haugen.html"  # a co-author's archive
+    assert resolve_address(out, "author/newsroom/") == "archives.html"  # the account no byline names
+    assert resolve_address(out, "2016/01/") == "archives/2016/01.html"
+    assert resolve_address(out, "page/3/") == "index3.html"
+
+
+def test_the_check_finds_what_does_not_resolve(corpus_site):
+    _, out = corpus_site
+    problems = check_addresses(out, ["no-such-post/", "?p=1", "category/science/"])
+    assert problems == ["no-such-post/: no file no-such-post/index.html", "?p=1: no entry for ?p=1 in wp-ids.json"]
+
+
+def test_maps_beside_the_site_agree_with_the_stubs(corpus_site):
+    posts, out = corpus_site
+    ids = json.loads((out / "wp-ids.json").read_text())
+    assert len(ids) == CORPUS_SIZE + 1
+    plain = next(p for p in posts if "?p=" in p["link"])
+    assert ids[str(plain["id"])] == f"{plain['slug']}.html"  # no permalink to keep: Pelican's address
+    redirects = (out / "_redirects").read_text().splitlines()
+    nginx = (out / "wp-redirects.nginx.conf").read_text()
+    assert f"/ p={plain['id']} /{plain['slug']}.html 301" in redirects
+    assert "/category/science/ /category/science.html 301" in redirects
+    assert '    "/category/science/" "/category/science.html";\n' in nginx
+    rules = [line.split() for line in redirects if line and not line.startswith("#") and "=" not in line]
+    for old, new, status in rules:
+        assert status == "301"
+        assert is_stub(out / file_of(unquote(old.lstrip("/")))), old  # the file has the address's own characters
+        assert (out / file_of(unquote(new.lstrip("/")))).exists(), new
+    stubs = [p for p in out.rglob("index.html") if is_stub(p)]
+    assert len(stubs) == len(rules)
+
+
+def test_keeping_permalinks_off_redirects_them_instead(tmp_path):
+    posts = _write_corpus(tmp_path / "content")[:30]
+    out = build_site(tmp_path / "content", tmp_path / "output", WP_IMPORT_KEEP_PERMALINKS=False)
+    ferry = posts[1]  # a year/month/day permalink
+    assert (out / f"{ferry['slug']}.html").exists()
+    old = urlsplit(ferry["link"]).path.lstrip("/")
+    assert is_stub(out / old / "index.html")
+    assert resolve_address(out, old) == f"{ferry['slug']}.html"
+    _resolves_to_titles(out, old_addresses(posts))
+
+
+def test_a_site_that_lived_in_a_folder(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    post = json.loads((CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json").read_text())
+    post["link"] = "https://harbourledger.example/blog/news/council-votes-to-keep-winter-ferry/"
+    (content / "post.json").write_text(json.dumps(post))
+    out = build_site(content, tmp_path / "output", WP_IMPORT_OLD_BASE="/blog/")
+    assert (out / "news" / "council-votes-to-keep-winter-ferry" / "index.html").exists()
+    assert not (out / "blog").exists()
+
+
+def test_a_page_the_site_made_at_an_old_address_is_kept(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json", content / "post.json")
+    (content / "news.md").write_text("---\ntitle: Our news desk\ndate: 2024-01-01 10:00:00+01:00\n"
+                                     "save_as: category/news/index.html\nurl: category/news/\n---\n\nBy hand.\n")
+    out = build_site(content, tmp_path / "output")
+    page = out / "category" / "news" / "index.html"
+    assert not is_stub(page) and "By hand." in page.read_text()
+    assert "/category/news/ " not in (out / "_redirects").read_text()
+    assert is_stub(out / "category" / "news" / "feed" / "index.html")
+
+
+def test_everything_can_be_turned_off(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json", content / "post.json")
+    out = build_site(content, tmp_path / "output", WP_IMPORT_REDIRECTS=False)
+    assert not (out / "_redirects").exists() and not (out / "wp-ids.json").exists()
+    assert not (out / "feed").exists() and not [p for p in out.rglob("*.html") if is_stub(p)]
+    assert "<script>" not in (out / "index.html").read_text()
+    out = build_site(content, tmp_path / "output2", WP_IMPORT_REDIRECT_STUBS=False, WP_IMPORT_NGINX_MAP="")
+    assert (out / "_redirects").exists() and not (out / "wp-redirects.nginx.conf").exists()
+    assert not [p for p in out.rglob("*.html") if is_stub(p)]
+
+
+def test_json_and_converted_markdown_give_the_same_addresses(tmp_path):
+    assert main(["convert", str(CONTENT), "--output", str(tmp_path / "md"), "--quiet"]) == 0
+    from_json = build_site(CONTENT, tmp_path / "from-json")
+    from_md = build_site(tmp_path / "md", tmp_path / "from-md")
+
+    def files(out):
+        return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and "theme" not in p.parts)
+
+    assert files(from_json) == files(from_md)
+    for name in ("_redirects", "wp-redirects.nginx.conf", "wp-ids.json"):
+        assert (from_json / name).read_text() == (from_md / name).read_text(), name
+
+
+def test_demo_home_page_sends_short_links_on(tmp_path):
+    out = build_site(CONTENT, tmp_path / "output")
+    scripts = html(out / "index.html").select("head script:not([type])")
+    assert len(scripts) == 1 and "wp-ids.json" in scripts[0].string
+    assert not html(out / "index2.html").select("script:not([type])")  # only the first page of the index
+    assert json.loads((out / "wp-ids.json").read_text())["173"] == "harbour/electric-ferry-ytteroy-arrives/"
+
+
+def test_a_bios_profile_link_on_the_old_site_leads_to_the_author_page(tmp_path):
+    out = build_site(CONTENT, tmp_path / "output")
+    assert check_addresses(out, ["/by/maren-okonkwo/", "/by/tobias-lindqvist/"]) == []
+    assert resolve_address(out, "/by/maren-okonkwo/") == "author/maren-okonkwo.html"
+    rules = (out / "_redirects").read_text().splitlines()
+    assert "/by/maren-okonkwo/ /author/maren-okonkwo.html 301" in rules
