@@ -101,9 +101,8 @@ def _in_cache(generator, rel: str) -> bool:
     """Whether Pelican will take this file from its content cache instead of reading it."""
     if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
         return generator.get_cached_data(rel, None) is not None
-    readers = generator.readers
-    path = os.path.join(generator.path, rel)
-    return readers.get_cached_data(path, (None, None))[0] is not None
+    path = os.path.abspath(os.path.join(generator.path, rel))  # the cache's key: rel may start with ./
+    return generator.readers.get_cached_data(path, (None, None))[0] is not None
 
 
 def take(path: str, keep: bool = False) -> Prepared | None:

@@ -18,9 +18,9 @@ def _pages(out):
 
 @pytest.fixture(scope="module")
 def many(tmp_path_factory):
-    """40 single-post files, an array of 100 posts with its sidecars, and a page."""
+    """40 single-post files at the root, an array of 100 posts with its sidecars, and a page."""
     content = tmp_path_factory.mktemp("many") / "content"
-    write_corpus(40, content / "posts")
+    write_corpus(40, content)  # at the root: Pelican names them ./post-N.json
     shutil.copytree(CONTENT / "archive", content / "archive")
     write_corpus(100, content / "pages-of-posts", arrays=True, seed=7)
     shutil.copytree(CONTENT / "pages", content / "pages")
@@ -82,3 +82,18 @@ def test_a_changed_sidecar_reaches_cached_posts(tmp_path):
     listed = html(out / "category" / "marine-science.html").select("main article")
     titles = [a.select_one(".p-name").get_text(" ", strip=True) for a in listed]
     assert "The shark, a week on" in titles and len(titles) == 2  # the single file's post and the array's
+
+
+def test_a_warm_build_hands_no_cached_file_to_the_workers(many, tmp_path, monkeypatch):
+    from pelican_wp_import import preconvert
+
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
+             "WP_IMPORT_JOBS": 2}
+    started = []
+    real = preconvert.start
+    monkeypatch.setattr(preconvert, "start", lambda generator: started.append(real(generator)) or started[-1])
+    cold = _pages(build_site(many, tmp_path / "cold", **cache))
+    warm = _pages(build_site(many, tmp_path / "warm", **cache))
+    assert started[0] >= 40  # the cold build sent every post file (and the array) to the workers
+    assert started[1] == 0  # everything was in the cache
+    assert [k for k in cold if cold[k] != warm.get(k)] == []
