@@ -71,7 +71,10 @@ class _Tag(Tag):
 
 
 def parse(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml", element_classes={Tag: _Tag})
+    # in <body> from the first character: a post that starts with <meta>, <link> or <style> would
+    # otherwise open the page's <head>, and libxml2 keeps the HTML5 elements after it (<figure>,
+    # <section>) in the head, out of the body and of the post
+    return BeautifulSoup("<body>" + html, "lxml", element_classes={Tag: _Tag})
 
 
 def clean_html(html: str, sanitizer=None) -> Cleaned:
@@ -122,7 +125,7 @@ class Inventory:
         return bool(self.caption_boxes or self.caption_texts or self.galleries)
 
 
-_CLUTTER_TAGS = frozenset(("script", "style", "noscript"))
+_CLUTTER_TAGS = frozenset(("script", "style", "noscript", "title"))
 _CAPTION_CLASSES = frozenset(("wp-caption", "wp-caption-text", "gallery"))
 
 

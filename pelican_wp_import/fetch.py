@@ -287,7 +287,7 @@ def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTa
 
 def total_pages(reply: Reply) -> int | None:
     value = reply.headers.get("x-wp-totalpages", "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def _failed(tally: FetchTally, reporter: DownloadReporter, line: str) -> list[int]:

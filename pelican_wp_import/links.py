@@ -33,7 +33,7 @@ def id_in(url: str) -> int | None:
     query = parse_qs(split_url(url).query)
     for key in _ID_KEYS:
         value = (query.get(key) or [""])[0]
-        if value.isdigit():
+        if value.isascii() and value.isdigit():  # not "²", which int() refuses
             return int(value)
     return None
 

@@ -84,6 +84,11 @@ _ALT_SPECIAL = re.compile(r"[\\\[\]`]|<(?=[A-Za-z/!?])|&(?=#?\w+;)")
 _ALT_ESCAPES = {"<": "&lt;", "&": "&amp;"}
 # Attributes of HTML kept as HTML that hold an address.
 _URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite", "data-instgrm-permalink")
+# Inline markup markdownify wraps around its text, and a block kept as HTML starting in that text.
+_INLINE_MARKUP = frozenset(("a", "b", "strong", "em", "i", "del", "s", "q", "sub", "sup"))
+_RAW_BLOCK_INSIDE = re.compile(r"\n\n[ \t]*<[A-Za-z]")
+# Addresses Python-Markdown makes a link of between angle brackets: web and e-mail addresses.
+_AUTOLINK = re.compile(r"^(?:(?:https?|ftp)://[^<>\s]*|mailto:[^<>\s@]+@[^<>\s@]+)$", re.I)
 # Where HTML kept as HTML is not at the top level of the Markdown (quoted, in a list, in a line).
 _NESTING = frozenset(("blockquote", "li", "dd", "dt", "a", "_inline"))
 _TEXT_BETWEEN_TAGS = re.compile(r"(?<=>)[^<]+")
@@ -147,7 +152,14 @@ class WordPressConverter(MarkdownConverter):
         else:
             text = _join_collapsing_newlines(pieces)
         convert = self.get_conv_fn_cached(name)
-        return convert(node, text, parent_tags=parent_tags) if convert is not None else text
+        if convert is None:
+            return text
+        if name in _INLINE_MARKUP and _RAW_BLOCK_INSIDE.search(text) and not footnote_target(node):
+            # inline markup around a block kept as HTML would end up on the block's last line, and
+            # Python-Markdown passes the rest of that line through as HTML (a code span's "<script>" too):
+            # the block keeps its own lines, the markup goes
+            return text
+        return convert(node, text, parent_tags=parent_tags)
 
     # --- text ---------------------------------------------------------------------------------
 
@@ -212,7 +224,7 @@ class WordPressConverter(MarkdownConverter):
             return text
         # a code span holds one line: a line break in it could start a heading or end the paragraph,
         # and leave its closing backticks and whatever follows to be read as Markdown
-        code = _LINE_BREAKS.sub(" ", el.get_text())
+        code = _LINE_BREAKS.sub(" ", _inline_code_text(el))
         if not code:
             return ""
         ticks = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(code)), default=0))
@@ -252,6 +264,21 @@ class WordPressConverter(MarkdownConverter):
     convert_audio = convert_iframe
     convert_object = convert_iframe
 
+    def convert_td(self, el, text, parent_tags):
+        if "table" not in parent_tags:
+            return _stray_cell(text)
+        return super().convert_td(el, text, parent_tags)
+
+    def convert_th(self, el, text, parent_tags):
+        if "table" not in parent_tags:
+            return _stray_cell(text)
+        return super().convert_th(el, text, parent_tags)
+
+    def convert_tr(self, el, text, parent_tags):
+        if "table" not in parent_tags:
+            return _stray_cell(text)  # rows apart are blocks apart: "a</tr><tr>b" is not "ab"
+        return super().convert_tr(el, text, parent_tags)
+
     def convert_table(self, el, text, parent_tags):
         if is_simple_table(el):
             return super().convert_table(el, text, parent_tags)
@@ -284,7 +311,14 @@ class WordPressConverter(MarkdownConverter):
         if unsafe_url_scheme(el.get("href") or ""):
             del el["href"]  # the words stay; a script address is no link
         _markdown_safe_attributes(el, "href")
-        return _entity_quoted_title(super().convert_a(el, text, parent_tags), el)
+        # markdownify writes <href> when the text is the address; Python-Markdown reads that as a link
+        # only for a web address or an e-mail address, and as raw HTML otherwise: <img/src=x/onerror=…>
+        autolinks = self.options["autolinks"]
+        self.options["autolinks"] = autolinks and bool(_AUTOLINK.match(el.get("href") or ""))
+        try:
+            return _entity_quoted_title(super().convert_a(el, text, parent_tags), el)
+        finally:
+            self.options["autolinks"] = autolinks
 
     def _footnote_definitions(self, el, parent_tags):
         lines = []
@@ -335,7 +369,7 @@ def _is_content(node) -> bool:
 
 
 def _blockish(node) -> bool:
-    return isinstance(node, Tag) and (node.name in _WHITESPACE_BLOCKS or node.name == "pre")
+    return isinstance(node, Tag) and (node.name in _WHITESPACE_BLOCKS or node.name in ("pre", "hr"))
 
 
 def _drop_whitespace(children: list, index: int, last: int, trim_inside: bool) -> bool:
@@ -395,6 +429,12 @@ def markdown_alt(alt: str) -> str:
     return _ALT_SPECIAL.sub(lambda m: _ALT_ESCAPES.get(m.group()) or "\\" + m.group(), _one_line(alt))
 
 
+def _stray_cell(text: str) -> str:
+    """A table cell outside any table (a scraper's leftover) as a block of its own: as a cell, its lines
+    would be joined into one, a code block's with them."""
+    return "\n\n" + _LEADING_BLANK_LINES.sub("", text).rstrip() + "\n\n"
+
+
 def _one_line(text: str) -> str:
     return _WHITE_SPACE_RUN.sub(" ", text).strip()
 
@@ -421,18 +461,39 @@ def _follows_break(el: NavigableString) -> bool:
 
 
 def _starts_line(el: NavigableString) -> bool:
-    prev = el.previous_sibling
-    while isinstance(prev, NavigableString) and not prev.strip():
-        prev = prev.previous_sibling
+    prev = _previous_output(el)
     if prev is None:
         parent = el.parent
         # text that opens a block starts a line; text that opens an inline element may too
         while parent is not None and parent.name in ("span", "strong", "b", "em", "i", "a", "font"):
-            if parent.previous_sibling is not None:
+            if _previous_output(parent) is not None:
                 return False
             parent = parent.parent
         return True
-    return isinstance(prev, Tag) and prev.name == "br"
+    # after a line break or a block (a rule, a figure), the text starts a line; when in doubt, it does:
+    # a needless escape reads the same
+    return isinstance(prev, Tag) and prev.name not in _INLINE_ELEMENTS
+
+
+# Elements that stay in the line of the text around them.
+_INLINE_ELEMENTS = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s "
+                             "samp small span strike strong sub sup time tt u var".split())
+# Elements that put something in the Markdown with no text of their own.
+_SHOWN_WITHOUT_TEXT = ("img", "br", "hr", "iframe", "video", "audio", "object", "embed", "table")
+
+
+def _previous_output(node):
+    """The nearest sibling before node that puts something in the Markdown: not blank text, not an
+    empty element (an empty <span> before "1. " leaves the number at the start of the line)."""
+    prev = node.previous_sibling
+    while prev is not None:
+        if isinstance(prev, NavigableString):
+            if prev.strip():
+                return prev
+        elif prev.name in _SHOWN_WITHOUT_TEXT or prev.get_text().strip() or prev.find(_SHOWN_WITHOUT_TEXT):
+            return prev
+        prev = prev.previous_sibling
+    return None
 
 
 def _code_text(pre: Tag) -> str:
@@ -447,6 +508,18 @@ def _code_text(pre: Tag) -> str:
     if code.endswith("\n"):  # the closing fence's line ends it
         code = code[:-1]
     return code
+
+
+def _inline_code_text(code: Tag) -> str:
+    """The text of inline code, with a line break where a block or <br> inside it parts its words."""
+    pieces = []
+    for node in code.descendants:
+        if isinstance(node, Tag):
+            if node.name in _WHITESPACE_BLOCKS or node.name in ("br", "pre"):
+                pieces.append("\n")
+        elif not isinstance(node, PreformattedString):  # comments are no text
+            pieces.append(str(node))
+    return "".join(pieces)
 
 
 def code_language(pre: Tag) -> str:
@@ -548,7 +621,8 @@ def to_markdown(root: Tag) -> str:
         pieces += [_tidy_spaces(text[done:fence.start()]), fence.group()]
         done = fence.end()
     pieces.append(_tidy_spaces(text[done:]))
-    return "".join(pieces).strip() + "\n"
+    # blank lines go from the start, not spaces: they may indent a code block
+    return _LEADING_BLANK_LINES.sub("", "".join(pieces)).rstrip() + "\n"
 
 
 def _tidy_spaces(text: str) -> str:

@@ -13,9 +13,9 @@ path that is not safe as file names are not kept (the redirect map still points 
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
-from .text import is_safe_name
+from .text import is_safe_name, split_url
 
 KEEP_SETTING = "WP_IMPORT_KEEP_PERMALINKS"
 BASE_SETTING = "WP_IMPORT_OLD_BASE"
@@ -29,7 +29,7 @@ _SITE_ROOT = ("", "index.php", "index.html")
 
 def base_path(base: object) -> str:
     """WP_IMPORT_OLD_BASE as a path prefix: '/blog/', 'blog' and 'https://x/blog' all give 'blog/'."""
-    path = urlsplit(base).path if isinstance(base, str) else ""
+    path = split_url(base).path if isinstance(base, str) else ""
     path = path.strip("/")
     return path + "/" if path else ""
 
@@ -42,7 +42,7 @@ def old_path(link: object, base: str = "") -> str:
     """
     if not isinstance(link, str) or not link.strip():
         return ""
-    parts = urlsplit(link.strip())
+    parts = split_url(link.strip())
     if parts.query:
         return ""
     path = unquote(parts.path).lstrip("/")

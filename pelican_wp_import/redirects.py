@@ -35,10 +35,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote
 
 from .permalinks import BASE_SETTING, base_path, file_of, is_file_path, old_path
 from .resolve import as_int
+from .text import split_url
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class NewSite:
 
 
 def _target_file(url: str) -> str:
-    return file_of(urlsplit(url).path)
+    return file_of(split_url(url).path)
 
 
 class _Rules(dict):
@@ -217,7 +218,7 @@ def stub_html(href: str) -> str:
 
 def site_path(site_url: str) -> str:
     """The folder a site is published in, from SITEURL: '/pelican-wp-import' for a GitHub project site."""
-    return urlsplit(site_url).path.rstrip("/") if "://" in site_url else ""
+    return split_url(site_url).path.rstrip("/") if "://" in site_url else ""
 
 
 def _absolute(url: str, root: str) -> str:
@@ -494,12 +495,12 @@ def site_from_generators(generators) -> NewSite | None:
 
 def _profile_links(articles: list, built_authors: dict[str, Listing]) -> dict[str, str]:
     """The profile links of the posts' bios that were pages of the old site -> the author's new page."""
-    hosts = {urlsplit(a.wp_link).hostname for a in articles if isinstance(getattr(a, "wp_link", None), str)}
+    hosts = {split_url(a.wp_link).hostname for a in articles if isinstance(getattr(a, "wp_link", None), str)}
     found: dict[str, str] = {}
     for article in articles:
         for record in getattr(article, "author_bios", None) or []:
             url, name = (record.get("url"), record.get("name")) if isinstance(record, dict) else (None, None)
-            if isinstance(url, str) and name in built_authors and urlsplit(url).hostname in hosts - {None}:
+            if isinstance(url, str) and name in built_authors and split_url(url).hostname in hosts - {None}:
                 found.setdefault(url, built_authors[name].pages[0])
     return found
 

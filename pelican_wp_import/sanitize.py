@@ -38,8 +38,9 @@ KEPT_TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "iframe", "video", "audio", "source", "track", "picture", "figure", "figcaption", "section", "main",
     "address", "font", "big", "tfoot", "label", "fieldset", "legend",
 }
-# Removed with everything inside them: their content is code or a copy for browsers without scripts.
-_DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template"}
+# Removed with everything inside them: their content is code, a copy for browsers without scripts, or
+# the title of a whole page pasted into the post.
+_DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "title"}
 # Removed tags worth naming in the warning; others (Word's <o:p>, custom elements) go silently.
 _NAMED_TAGS = ("script", "style", "object", "embed", "applet", "form", "input", "button", "select", "textarea",
                "meta", "base", "link", "frame", "frameset", "svg", "math", "template")
@@ -90,6 +91,9 @@ _CSS_COMMENT = re.compile(r"/\*[\s\S]*?(?:\*/|\Z)")
 # An iframe as nh3 writes it (attribute values always in double quotes).
 _IFRAME = re.compile(r'<iframe((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*>[\s\S]*?</iframe>')
 _HAS_SRC = re.compile(r'\ssrc="')
+# Void elements newer than libxml2's HTML parser, which nh3 writes without a closing slash: unclosed,
+# libxml2 would put what follows them inside them.
+_HTML5_VOID = re.compile(r"<(source|track|wbr)((?:\s+[^\s=>]+(?:=\"[^\"]*\")?)*)\s*>")
 # Tags between < and a name: enough to tell how deep a post may nest, not to parse it.
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -113,6 +117,8 @@ class Sanitizer:
                           link_rel=None, url_schemes=_URL_SCHEMES)
         if "<iframe" in clean:
             clean = _drop_iframes_without_source(clean, removed)
+        if "<source" in clean or "<track" in clean or "<wbr" in clean:
+            clean = _HTML5_VOID.sub(r"<\1\2/>", clean)
         if removed:
             warnings.append("sanitised: removed " + ", ".join(_described(key, n) for key, n in removed.items()))
         return clean
@@ -226,15 +232,19 @@ def _flatten_if_too_deep(html: str, warnings: list[str]) -> str:
 
 
 def _depth_at_most(html: str, limit: int) -> bool:
-    """False when the tags may nest deeper than limit (unclosed tags count as open: a guess on the safe side)."""
-    depth = 0
+    """False when the tags may nest deeper than limit. A guess on the safe side: a tag counts as open
+    until a closing tag of its name, so "<div>x</span>" repeated counts as deep, as html5ever reads it."""
+    depth, open_by_name = 0, Counter()
     for match in _TAG_TOKEN.finditer(html):
-        if match.group(2).lower() in _VOID:
+        name = match.group(2).lower()
+        if name in _VOID:
             continue
-        if match.group(1):
-            depth = max(0, depth - 1)
-        else:
+        if not match.group(1):
+            open_by_name[name] += 1
             depth += 1
             if depth > limit:
                 return False
+        elif open_by_name[name]:
+            open_by_name[name] -= 1
+            depth -= 1
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class OutputFolder:
         self.taken: dict[str, str] = {}  # folded relative path -> who took it
         self.manifest: dict[str, str] = self._read_manifest("files")
         self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
+        remove_temporary_files(self.root)
 
     def _read_manifest(self, key: str) -> dict[str, str]:
         try:
@@ -110,13 +112,22 @@ class OutputFolder:
     def inside(self, rel: str) -> Path:
         """The path for rel, refusing anything that would land outside the output folder."""
         target = self.root / rel
+        if target.name in ("", ".", ".."):
+            raise ImportProblem(f"{rel} names no file in the output folder")
         folder = target.parent
         if folder not in self._checked:  # each folder is resolved and made once, not once per file
             if not folder.resolve().is_relative_to(self.real_root):
-                raise ImportProblem(f"{rel} would be written outside the output folder")
+                # a folder that is a symbolic link to elsewhere is not written through, whatever its name
+                how = " through a symbolic link" if _named_inside(folder, self.root) else ""
+                raise ImportProblem(f"{rel} would be written outside the output folder{how}")
             folder.mkdir(parents=True, exist_ok=True)
             self._checked.add(folder)
         return target
+
+
+def _named_inside(path: Path, root: Path) -> bool:
+    """Whether path is inside root by its name alone, before any symbolic link is followed."""
+    return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(root))
 
 
 def _new_file_mode() -> int:
@@ -130,9 +141,16 @@ def _new_file_mode() -> int:
 NEW_FILE_MODE = _new_file_mode()
 
 
+# The temporary file atomic_write writes beside its target: .<name>.<8 random characters>.tmp.
+TEMPORARY_SUFFIX = ".tmp"
+_TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside path, then rename: a killed run leaves no half file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write to a temporary file beside path, then rename: a killed run leaves no half file.
+
+    A killed run may leave the temporary file: Pelican reads no .tmp file, and the next run removes it."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -146,3 +164,19 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_temporary_files(root: Path) -> int:
+    """Remove what a killed run's atomic_write left in root; symbolic links to folders are not followed.
+    Two runs into one folder at once are not supported: one would remove the other's files in progress."""
+    removed = 0
+    for folder, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]  # .git and the like: not ours
+        for name in files:
+            if name.endswith(TEMPORARY_SUFFIX) and _TEMPORARY_NAME.match(name):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except OSError:
+                    pass
+    return removed

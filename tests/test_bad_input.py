@@ -386,6 +386,58 @@ def test_private_post_is_hidden_when_asked(capsys, tmp_path):
     assert run.read("status-private.md")[0]["status"] == "hidden"
 
 
+# --- hostile and odd content ---------------------------------------------------------------------
+
+def test_hostile_content_is_sanitised_and_each_post_says_what_went(capsys, tmp_path):
+    source = BAD / "hostile-content.json"  # a script, on* handlers, an iframe from elsewhere, a javascript: link
+    run = Run(capsys, tmp_path, source)
+    assert run.code == 0
+    assert run.lines == [
+        f"warning: {source}: post 150: sanitised: removed 1 <script>, 1 onclick attribute, 1 <iframe> from "
+        "evil.example, 1 javascript: address, 1 onerror attribute",
+        f"warning: {source}: post 150: sanitised the excerpt: removed 1 <script>",
+        summary(converted=1, warnings=2)]
+    meta, body = run.read("hostile-content.md")
+    assert meta["summary"] == "My own words"
+    assert body == BODY.rstrip("\n") + "![](x.jpg)\n"  # Thursday stays, as text; the picture loses its handler
+    raw = Run(capsys, tmp_path / "raw", source, flags=("--no-sanitize",))
+    assert raw.lines == [summary(converted=1)]
+    assert '<iframe src="https://evil.example/frame"></iframe>' in raw.read("hostile-content.md")[1]
+
+
+@pytest.mark.parametrize("fixture, written, expected, body", [
+    # an address urlsplit refuses (an unclosed IPv6 bracket) is kept as it is, and breaks nothing
+    ("link-unreadable.json", "link-unreadable.md",
+     {"wp_link": "https://[tidewater.example/151/", "wp_guid": "http://[::1/?p=151", "wp_id": 151}, BODY),
+    # an id that is digits to str.isdigit() ("²") but no number to int()
+    ("id-superscript.json", "id-superscript.md", {"wp_id": "\u00b2"}, BODY),
+    # a page builder's <style> first: what follows it is not lost in the page's <head>
+    ("page-builder-style.json", "page-builder-style.md", {"wp_id": 153}, BODY),
+    # tags written as text, outside any paragraph, stay text
+    ("escaped-tags-in-text.json", "escaped-tags-in-text.md", {"wp_id": 154},
+     "Write &lt;script> in a post and it stays text.\n\nSo does &lt;b>this&lt;/b>.\n"),
+    # text that looks like Markdown links (to scripts) stays text, in a link's text too
+    ("text-made-links.json", "text-made-links.md", {"wp_id": 156},
+     "\\[ \\[see](javascript:alert(1))\n\n\\[x]: javascript:alert(2)\n\n"
+     "and \\[x] [\\[z\\](javascript:alert(3))](/y)\n"),
+])
+def test_odd_content_converts_to(capsys, tmp_path, fixture, written, expected, body):
+    run = Run(capsys, tmp_path, BAD / fixture)
+    assert run.code == 0
+    assert run.markdown_files() == [written]
+    meta, text = run.read(written)
+    assert {key: meta.get(key) for key in expected} == expected
+    assert text == body
+
+
+def test_content_that_is_not_html_is_ignored_with_a_warning(capsys, tmp_path):
+    source = BAD / "content-not-html.json"  # "content": ["<p>a list, not an object</p>"]
+    run = Run(capsys, tmp_path, source)
+    assert run.lines == [f"warning: {source}: post 155: content is a JSON list; ignored",
+                         f"warning: {source}: post 155: post has no body text", summary(converted=1, warnings=2)]
+    assert run.read("content-not-html.md")[1] == ""
+
+
 # --- posts too big or too deep to commit: generated here into tmp_path ---------------------------
 
 def write_post(folder: Path, post_id: int, html: str) -> Path:
@@ -423,19 +475,19 @@ def test_three_megabyte_post_converts_whole(capsys, tmp_path):
 
 # --- the whole folder in one run -------------------------------------------------------------
 
-# 50 files. 11 hold no post (one error each); 2 hold nothing to convert and are no error (the
-# categories sidecar, the empty list); 37 hold 41 posts (truncated-array 3, date-zero 2,
-# slug-missing 2): 37 converted, 3 skipped, 1 error (date-zero's post 120).
-# 37 + 3 + 12 = 52 = 41 posts + 11 files that are not posts.
-FOLDER_SUMMARY = summary(converted=37, skipped=3, warnings=28, errors=12)
+# 57 files. 11 hold no post (one error each); 2 hold nothing to convert and are no error (the
+# categories sidecar, the empty list); 44 hold 48 posts (truncated-array 3, date-zero 2,
+# slug-missing 2): 44 converted, 3 skipped, 1 error (date-zero's post 120).
+# 44 + 3 + 12 = 59 = 48 posts + 11 files that are not posts.
+FOLDER_SUMMARY = summary(converted=44, skipped=3, warnings=33, errors=12)
 
 
 def test_bad_folder_converts_in_one_run_that_goes_on_past_every_error(capsys, tmp_path):
-    assert len(list(BAD.glob("*.json"))) == 50
+    assert len(list(BAD.glob("*.json"))) == 57
     run = Run(capsys, tmp_path, BAD)
     assert run.code == 1
     assert run.summary == FOLDER_SUMMARY
-    assert (len(run.said("error")), len(run.said("skipped")), len(run.markdown_files())) == (12, 3, 37)
+    assert (len(run.said("error")), len(run.said("skipped")), len(run.markdown_files())) == (12, 3, 44)
     # errors come from files all through the sorted folder; the posts after them were still converted
     assert run.said("error")[0].startswith(f"error: {BAD / 'date-zero.json'}: post 120: ")
     assert run.said("error")[-1].startswith(f"error: {BAD / 'wp-error.json'}: ")
@@ -455,9 +507,9 @@ def test_second_run_writes_byte_identical_files(capsys, tmp_path):
     Run(capsys, tmp_path, BAD)
     first = snapshot(tmp_path)
     again = Run(capsys, tmp_path, BAD)
-    assert again.summary == summary(converted=37, written=0, unchanged=37, skipped=3, warnings=28, errors=12)
+    assert again.summary == summary(converted=44, written=0, unchanged=44, skipped=3, warnings=33, errors=12)
     assert snapshot(tmp_path) == first
-    assert ".wp-import.json" in first and len(first) == 38
+    assert ".wp-import.json" in first and len(first) == 45
 
 
 def test_hand_edited_file_is_kept_on_rerun_and_overwritten_with_force(capsys, tmp_path):
@@ -483,7 +535,7 @@ def test_nothing_is_written_outside_the_output_folder(capsys, tmp_path):
     run = Run(capsys, out, BAD)
     assert run.code == 1
     everything = [p for p in tmp_path.rglob("*") if p.is_file() or p.is_symlink()]
-    assert len(everything) == 38  # 37 posts and the manifest
+    assert len(everything) == 45  # 44 posts and the manifest
     for path in everything:
         assert not path.is_symlink()
         assert path.resolve().is_relative_to(out.resolve()), path

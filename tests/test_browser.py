@@ -336,7 +336,8 @@ HOSTILE_DOM = """() => {
   for (const el of document.querySelectorAll('*')) {
     for (const a of el.attributes) {
       if (a.name.startsWith('on')) found.push(el.tagName + ' ' + a.name);
-      if (/^\\s*(javascript|vbscript|data):/i.test(a.value) && a.name !== 'content') found.push(el.tagName + ' ' + a.name + '=' + a.value);
+      if (/^\\s*(javascript|vbscript|data):/i.test(a.value) && a.name !== 'content')
+        found.push(el.tagName + ' ' + a.name + '=' + a.value);
     }
   }
   for (const s of document.scripts) {

@@ -123,13 +123,32 @@ def test_link_address_with_spaces_quotes_and_parentheses():
 
 
 def test_script_addresses_never_become_links():
-    html = '<p><a href="javascript:alert(1)">one</a> <a href=" JaVa&#9;Script:x">two</a> <a href="data:text/html,x">3</a></p>'
+    html = ('<p><a href="javascript:alert(1)">one</a> <a href=" JaVa&#9;Script:x">two</a> '
+            '<a href="data:text/html,x">3</a></p>')
     assert md(html) == "one two 3\n"
+
+
+def test_post_opening_with_head_elements_keeps_what_follows():
+    # found by tests/test_properties.py: a leading <meta>, <link> or <style> (page builders start with
+    # one) opened the page's head, and lxml kept the <figure> or <section> after it there, out of the post
+    assert md("<meta><figure> harbour </figure> quay ") == "harbour\n\nquay\n"
+    assert md("<style>.x{}</style><section>Ferry</section>times") == "Ferry\n\ntimes\n"
+    assert md("<html><head><title>Page</title></head><body><p>Body</p></body></html>") == "Body\n"
 
 
 def test_document_end_tags_inside_a_post_lose_no_text():
     # found by tests/test_properties.py: lxml put the text after a stray </html> outside the body
     assert md("<p></html> harbour </p><p>a</body>b</p>") == "harbour\n\nab\n"
+
+
+def test_address_as_its_own_text_is_an_autolink_only_when_markdown_reads_one():
+    # found by tests/test_properties.py: markdownify wrote <href> for any address, and Python-Markdown
+    # reads <img/src=x/onerror=…> as an HTML tag, not a link
+    html = ('<p><a href="img/src=x/onerror=location=name">img/src=x/onerror=location=name</a> '
+            '<a href="https://a.example/x">https://a.example/x</a> <a href="/x">/x</a></p>')
+    assert md(html) == ("[img/src=x/onerror=location=name](img/src=x/onerror=location=name) "
+                        "<https://a.example/x> [/x](/x)\n")
+    assert "<img" not in render(md(html))
 
 
 # --- lists ---------------------------------------------------------------------------------------
@@ -304,6 +323,17 @@ def test_number_and_dot_starting_a_paragraph():
 def test_number_and_dot_after_a_line_break():
     assert md("<p>Line<br>2. second line</p>") == "Line  \n2\\. second line\n"
     assert "<ol>" not in render(md("<p>Line<br>2. second line</p>"))
+
+
+def test_number_and_dot_after_an_empty_element_starts_the_line():
+    # found by tests/test_properties.py: an empty <span> before the text hid that the text starts a line
+    assert md("<p></span> 1. harbour </p>") == "1\\. harbour\n"
+    assert md("<p><b></b><span> </span>- quay <i></i># tide</p>") == "\\- quay # tide\n"
+
+
+def test_number_and_dot_after_a_rule_starts_the_line():
+    # found by tests/test_properties.py: only a <br> before the text was taken to start a line
+    assert md("<div>harbour<hr> 1. quay</div>") == "harbour\n\n---\n\n1\\. quay\n"
 
 
 def test_number_and_dot_inside_a_sentence_is_left_alone():

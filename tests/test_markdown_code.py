@@ -108,6 +108,12 @@ def test_inline_code_keeps_to_one_line():
     assert render(md(html)) == "<p><code>a # b [x](javascript:alert(1))</code> and <code>Ctrl + C</code></p>"
 
 
+def test_blocks_inside_inline_code_keep_their_words_apart():
+    # found by tests/test_properties.py: the text of two paragraphs inside <code> ran together
+    html = "<code><p> harbour \n\n quay </p></code> <code>a<br>b<span>c</span></code>"
+    assert md(html) == "` harbour quay ` `a bc`\n"
+
+
 def test_keyboard_and_sample_are_code_spans_with_their_blocks_inside_as_text():
     html = "<p><kbd> harbour <p>[x](javascript:alert(1))</p></kbd> <samp>ok</samp></p>"
     assert md(html) == "` harbour [x](javascript:alert(1))` `ok`\n"

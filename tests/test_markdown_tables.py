@@ -55,3 +55,16 @@ def test_table_with_a_caption_stays_a_figure():
             '<figcaption class="wp-element-caption">Numbers</figcaption></figure>')
     assert md(html) == ('<figure class="wp-block-table"><table><tr><th>A</th></tr><tr><td>1</td></tr></table>'
                         "<figcaption>Numbers</figcaption></figure>\n")
+
+
+def test_cells_outside_a_table_are_blocks():
+    # found by tests/test_properties.py: a stray cell joined its lines into one, a code block's too,
+    # and the code's text (here a script link) was read as Markdown
+    html = "<td><pre> [x](javascript:alert(1)) </pre></td><tr><td>a</td><th>b | c</th></tr>"
+    assert md(html) == "     [x](javascript:alert(1))\n\na\n\nb \\| c\n"
+    assert "<a" not in render(md(html))
+
+
+def test_rows_outside_a_table_are_blocks():
+    # found by tests/test_properties.py: two stray rows ran their words together
+    assert md("<tr> harbour </tr><tr> quay </tr>") == "harbour\n\nquay\n"

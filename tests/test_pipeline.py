@@ -184,3 +184,16 @@ def test_revisions_autosaves_and_comments_are_not_posts():
     for name in ("revision", "autosave", "pageRevision", "pageAutosave", "CommentModel", "UserModel",
                  "CategoryModel", "TagModel", "MediaModel", "settings"):
         assert not is_post(data[name]), name
+
+
+def test_addresses_urlsplit_refuses_and_ids_int_refuses_are_no_crash():
+    # found by tests/test_properties.py: "https://[x" (an unclosed IPv6 bracket) made urlsplit raise,
+    # and an id of "²" passed isdigit() but not int()
+    data = post(id="\u00b2", link="https://[x.example/news/a-post/", guid={"rendered": "http://[::1"},
+                content={"rendered": '<p><a href="http://[::1/?p=\u00b2">x</a> <img src="https://[x/a.jpg"></p>'})
+    result = convert(data, options=Options(sanitize=False))
+    assert isinstance(result, Converted)
+    assert result.metadata["wp_id"] == "\u00b2" and result.links == []
+    assert result.markdown == "[x](http://[::1/?p=²) ![](https://[x/a.jpg)\n"
+    assert convert(data).markdown == "x ![]()\n"  # the sanitiser drops addresses it cannot read
+    assert isinstance(convert(data, options=Options(media=True, sanitize=False)), Converted)

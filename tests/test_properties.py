@@ -31,8 +31,13 @@ from roundtrip import render, words
 
 # PROPERTY_EXAMPLES=20 runs twenty times the examples, to hunt for bugs rather than guard against them.
 SCALE = int(os.environ.get("PROPERTY_EXAMPLES", "1"))
-FEW = settings(deadline=None, max_examples=60 * SCALE, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(deadline=None, max_examples=150 * SCALE, suppress_health_check=[HealthCheck.too_slow])
+# The suite's own runs draw the same examples every time, so a CI run fails only for a change in
+# the code; a bug hunt (PROPERTY_EXAMPLES set) draws new ones each run.
+HUNTING = "PROPERTY_EXAMPLES" in os.environ
+FEW = settings(deadline=None, max_examples=60 * SCALE, suppress_health_check=[HealthCheck.too_slow],
+               derandomize=not HUNTING, database=None if not HUNTING else settings.default.database)
+SOME = settings(deadline=None, max_examples=150 * SCALE, suppress_health_check=[HealthCheck.too_slow],
+                derandomize=not HUNTING, database=None if not HUNTING else settings.default.database)
 
 # --- random WordPress-ish HTML ---------------------------------------------------------------------
 
@@ -83,13 +88,15 @@ BLOCK_TAGS = ["p", "div", "blockquote", "figure", "figcaption", "ul", "ol", "li"
               "pre", "h2", "h3", "section", "details", "summary", "dl", "dt", "dd", "center"]
 INLINE_TAGS = ["span", "strong", "em", "b", "i", "a", "code", "sup", "sub", "cite", "mark", "small", "font",
                "o:p", "my-widget", "u", "kbd", "abbr"]
-HOSTILE_TAGS = ["form", "button", "select", "option", "textarea", "svg", "object", "label"]
+HOSTILE_TAGS = ["form", "button", "select", "option", "textarea", "object", "label"]
+# The sanitiser drops an <svg> with its text (nh3 keeps no element of another namespace it is not told to).
+FOREIGN_TAGS = ["svg"]
 VOID_TAGS = ["img", "br", "hr", "input", "embed", "meta", "link", "base", "wbr", "source"]
 # Elements whose content is code or a copy for browsers without scripts: no words in them.
 EMPTY_TAGS = ["script", "style", "iframe", "noscript", "template", "video", "audio"]
 
 
-def html_trees(classes: list[str], names: list[str]):
+def html_trees(classes: list[str], names: list[str], tags: list[str]):
     attrs = attributes(classes, names)
     leaves = (TEXTS | st.sampled_from(JUNK_MARKUP)
               | st.builds(lambda tag, a: f"<{tag}{_attrs(a)}>", st.sampled_from(VOID_TAGS), attrs)
@@ -97,15 +104,15 @@ def html_trees(classes: list[str], names: list[str]):
               | st.just("<script>var s = '</p><b>';</script>"))
 
     def element(children):
-        tags = st.sampled_from(BLOCK_TAGS + INLINE_TAGS + HOSTILE_TAGS)
-        return st.builds(lambda tag, a, inner: f"<{tag}{_attrs(a)}>{''.join(inner)}</{tag}>", tags, attrs,
-                         st.lists(children, max_size=4))
+        return st.builds(lambda tag, a, inner: f"<{tag}{_attrs(a)}>{''.join(inner)}</{tag}>",
+                         st.sampled_from(tags), attrs, st.lists(children, max_size=4))
 
     return st.lists(st.recursive(leaves, element, max_leaves=25), min_size=1, max_size=4).map("".join)
 
 
-ANY_HTML = html_trees(CLASSES + WORD_MOVING_CLASSES, ATTRIBUTES + ["data-fn"])
-WORD_KEEPING_HTML = html_trees(CLASSES, ATTRIBUTES)
+ELEMENTS = BLOCK_TAGS + INLINE_TAGS + HOSTILE_TAGS
+ANY_HTML = html_trees(CLASSES + WORD_MOVING_CLASSES, ATTRIBUTES + ["data-fn"], ELEMENTS + FOREIGN_TAGS)
+WORD_KEEPING_HTML = html_trees(CLASSES, ATTRIBUTES, ELEMENTS)
 
 
 def _markdown(html: str, sanitize: bool) -> str:
@@ -114,9 +121,9 @@ def _markdown(html: str, sanitize: bool) -> str:
 
 
 def _words_of_input(html: str) -> list[str]:
-    # a block delimiter is dropped from the text before it is parsed, even where HTML would read it
-    # as text (in a <textarea>)
-    soup = BeautifulSoup(html.replace("<!-- wp:paragraph -->", ""), "lxml")
+    # block delimiters and a page's end tags are dropped from the text before it is parsed, even where
+    # HTML would read them as text (in a <textarea>)
+    soup = BeautifulSoup(re.sub(r"<!-- wp:paragraph -->|</html>", "", html), "lxml")
     for tag in soup.find_all(EMPTY_TAGS + ["title"]):
         tag.decompose()
     return words(soup)
@@ -158,7 +165,9 @@ def test_converting_twice_gives_the_same_bytes(html, sanitize):
 @SOME
 @given(html=WORD_KEEPING_HTML, sanitize=st.booleans())
 def test_words_of_the_html_appear_in_order_in_the_markdown_rendered_back(html, sanitize):
-    rendered = render(_markdown(html, sanitize))
+    rendered = BeautifulSoup(render(_markdown(html, sanitize)), "lxml")
+    for pre in rendered.find_all("pre"):  # highlighting cuts a code word into spans: "Ø" "rsta"
+        pre.string = pre.get_text()
     wanted, got = _words_of_input(html), words(rendered)
     assert _in_order(wanted, got), (wanted, got)
 

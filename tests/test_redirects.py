@@ -416,3 +416,13 @@ def test_a_bios_profile_link_on_the_old_site_leads_to_the_author_page(tmp_path):
     assert resolve_address(out, "/by/maren-okonkwo/") == "author/maren-okonkwo.html"
     rules = (out / "_redirects").read_text().splitlines()
     assert "/by/maren-okonkwo/ /author/maren-okonkwo.html 301" in rules
+
+
+def test_an_unreadable_old_link_does_not_stop_the_build(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "bad" / "link-unreadable.json", content / "post.json")
+    shutil.copy(CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json", content / "good.json")
+    out = build_site(content, tmp_path / "output")
+    assert len([p for p in out.rglob("index.html") if not is_stub(p) and p.parent != out]) >= 1
+    assert (out / "link-unreadable.html").exists() or any(out.rglob("link-unreadable*"))

@@ -17,6 +17,7 @@ from pelican_wp_import.bios import extract_bios
 from pelican_wp_import.clean import MORE_SENTINEL, clean_html
 from pelican_wp_import.load import is_post, load_file
 from pelican_wp_import.markdown import to_markdown
+from pelican_wp_import.text import unsafe_url_scheme
 from roundtrip import counts, render, similarity, words
 
 _CAPTION_SHORTCODE = re.compile(r"\[caption\b", re.I)
@@ -82,6 +83,9 @@ def test_markdown_round_trip_keeps_the_post(html):
     reference = copy.copy(cleaned.root)
     for marker in reference.find_all(string=MORE_SENTINEL):
         marker.parent.decompose()
+    for link in reference.find_all("a", href=True):
+        if unsafe_url_scheme(link["href"]):
+            del link["href"]  # the converter never writes a link to a script address; its words stay
     markdown = to_markdown(cleaned.root).replace(MORE_SENTINEL, "")
     rendered = render(markdown)
     assert counts(rendered) == counts(reference)
