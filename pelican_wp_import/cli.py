@@ -92,21 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
                                               "Markdown file with YAML front matter per post.")
     convert.add_argument("sources", nargs="+", metavar="SOURCE", help="a JSON file or a folder of them")
     convert.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write Markdown into")
-    convert.add_argument("--force", action="store_true", help="overwrite files edited since they were written")
-    convert.add_argument("--private", choices=("skip", "hidden"), default="skip",
-                         help="what to do with private posts (default: skip)")
-    convert.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
-                         help="a custom post type not to import (repeatable)")
-    convert.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                         help="worker processes (default: one per CPU)")
-    convert.add_argument("--media", action="store_true",
-                         help="download the images posts use into OUTPUT/images and link them with {static}")
-    convert.add_argument("--no-sanitize", action="store_true",
-                         help="keep the posts' HTML as it is (by default scripts, event handlers, forms and "
-                              "iframes from unknown hosts are removed, each removal a warning)")
-    convert.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
+    add_conversion_arguments(convert)
     _add_fetch_parser(commands)
     return parser
+
+
+def add_conversion_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the conversion, which convert and fetch share."""
+    parser.add_argument("--force", action="store_true", help="overwrite files edited since they were written")
+    parser.add_argument("--private", choices=("skip", "hidden"), default="skip",
+                        help="what to do with private posts (default: skip)")
+    parser.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
+                        help="a custom post type not to import (repeatable)")
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="worker processes for converting (default: one per CPU)")
+    parser.add_argument("--media", action="store_true",
+                        help="download the images posts use into OUTPUT/images and link them with {static}")
+    parser.add_argument("--no-sanitize", action="store_true",
+                        help="keep the posts' HTML as it is (by default scripts, event handlers, forms and "
+                             "iframes from unknown hosts are removed, each removal a warning)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
 
 
 def _add_fetch_parser(commands) -> None:
@@ -132,17 +137,7 @@ def _add_fetch_parser(commands) -> None:
                        help="pause before the first retry, doubled for each next one (default: 0.5)")
     fetch.add_argument("--max-wait", type=float, default=60.0, metavar="SECONDS",
                        help="longest pause before a retry, a server's Retry-After included (default: 60)")
-    fetch.add_argument("--force", action="store_true", help="overwrite files edited since they were written")
-    fetch.add_argument("--private", choices=("skip", "hidden"), default="skip",
-                       help="what to do with private posts (default: skip)")
-    fetch.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
-                       help="a custom post type not to import (repeatable)")
-    fetch.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                       help="worker processes for converting (default: one per CPU)")
-    fetch.add_argument("--media", action="store_true",
-                       help="download the images posts use into DIR/images and link them with {static}")
-    fetch.add_argument("--no-sanitize", action="store_true", help="keep the posts' HTML as it is (see convert)")
-    fetch.add_argument("-q", "--quiet", action="store_true", help="print errors and the summaries only")
+    add_conversion_arguments(fetch)
 
 
 def main(argv: list[str] | None = None) -> int:
