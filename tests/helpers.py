@@ -1,6 +1,10 @@
 """Helpers the site and command tests share: run a real Pelican build, read written Markdown."""
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,3 +45,23 @@ def read_markdown(path: Path) -> tuple[dict, str]:
     parsed = split(path.read_text("utf-8"))
     assert parsed is not None, f"{path} has no YAML front matter"
     return parsed
+
+
+def run_on_a_terminal(*args) -> tuple[int, str]:
+    """Run the command with its stderr on a pseudo-terminal, as a person would; its exit code and what it drew."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", *map(str, args)], stderr=follower,
+                            stdout=subprocess.DEVNULL, cwd=ROOT, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(leader)
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")

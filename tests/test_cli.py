@@ -1,14 +1,12 @@
 """The convert command: exit codes, the summary, sidecars, pages, parallel runs, the progress bar."""
-import os
 import pty
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from conftest import CONTENT, ROOT
-from helpers import read_markdown
+from helpers import read_markdown, run_on_a_terminal
 from pelican_wp_import.cli import main
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -81,24 +79,8 @@ def test_array_pages_of_posts_convert_like_single_files(tmp_path):
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
 def test_progress_bar_on_a_terminal_only(tmp_path):
     write_corpus(80, tmp_path / "in")
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(tmp_path / "in"),
-                             "-o", str(tmp_path / "out")], stderr=follower, stdout=subprocess.DEVNULL,
-                            cwd=ROOT, env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait()
-    os.close(leader)
-    shown = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0
+    code, shown = run_on_a_terminal("convert", tmp_path / "in", "-o", tmp_path / "out")
+    assert code == 0
     assert "converting" in shown and "\x1b[" in shown  # a live bar, drawn with terminal codes
     assert "80 posts converted" in shown
     piped = run("convert", tmp_path / "in", "-o", tmp_path / "out2")

@@ -14,7 +14,7 @@ from email.utils import format_datetime
 import pytest
 
 from conftest import ROOT
-from helpers import read_markdown
+from helpers import read_markdown, run_on_a_terminal
 from pelican_wp_import.archive import STATE
 from pelican_wp_import.cli import main
 from pelican_wp_import.wpapi import (Api, RetryPolicy, api_link_in_header, given_root, retry_after_seconds,
@@ -339,24 +339,8 @@ def test_usage_errors(tmp_path):
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")
 def test_download_progress_on_a_terminal(tmp_path):
     with serve(WordPress(items={"posts": posts(300)}, delay=0.05)) as site:
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url,
-                                 "-o", str(tmp_path)], stderr=follower, stdout=subprocess.DEVNULL, cwd=ROOT,
-                                env={**os.environ, "COLUMNS": "100", "TERM": "xterm"})
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                data = os.read(leader, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        proc.wait()
-        os.close(leader)
-    shown = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0
+        code, shown = run_on_a_terminal("fetch", site.url, "-o", tmp_path)
+    assert code == 0
     assert "downloading" in shown and "\x1b[" in shown
     assert "300 posts converted" in shown
 
