@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from .htmltree import parse_body
+
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
 # Deeper than this, wrapper tags are unwrapped: real posts never nest so far, and the converter
 # recurses once per level.
@@ -52,31 +54,6 @@ class Cleaned:
     links: list = field(default_factory=list)  # every <a href>, as found before cleaning
 
 
-class _Tag(Tag):
-    """A Tag whose find_parent(name) walks the parents directly.
-
-    markdownify asks every element for find_parent('pre'); bs4's general matcher made that a third
-    of the conversion time.
-    """
-
-    def find_parent(self, name=None, attrs={}, string=None, **kwargs):  # noqa: B006 - bs4's signature
-        if isinstance(name, str) and not attrs and string is None and not kwargs:
-            node = self.parent
-            while node is not None:
-                if node.name == name:
-                    return node
-                node = node.parent
-            return None
-        return super().find_parent(name, attrs, string, **kwargs)
-
-
-def parse(html: str) -> BeautifulSoup:
-    # in <body> from the first character: a post that starts with <meta>, <link> or <style> would
-    # otherwise open the page's <head>, and libxml2 keeps the HTML5 elements after it (<figure>,
-    # <section>) in the head, out of the body and of the post
-    return BeautifulSoup("<body>" + html, "lxml", element_classes={Tag: _Tag})
-
-
 def clean_html(html: str, sanitizer=None) -> Cleaned:
     """A post body repaired and parsed. sanitizer(html, warnings) -> html, when given, runs between the
     repairs of the text (which need the HTML as the scraper left it) and the parse."""
@@ -91,8 +68,7 @@ def clean_html(html: str, sanitizer=None) -> Cleaned:
     html = _DOCUMENT_END.sub("", html)
     if "<pre" not in html and "<textarea" not in html:
         html = _SPACE_AFTER_BLOCK.sub(r"\1", html)
-    root = parse(html)
-    body = root.body or root
+    body = parse_body(html)
     cleaned = Cleaned(body, warnings=warnings)
     found = take_inventory(body)
     cleaned.links = found.links

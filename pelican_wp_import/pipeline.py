@@ -5,6 +5,7 @@ from .bios import display_name, extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
                      status_of, title_of)
+from .htmltree import dismantle
 from .links import link_candidates
 from .load import LoadedFile
 from .markdown import to_markdown
@@ -60,6 +61,7 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     excerpt = _hand_written_excerpt(post, cleaned.root.get_text(" "), sanitizer)
     if excerpt:
         summary = excerpt
+    dismantle(cleaned.root)
     if not body.strip():
         post.warnings.append("post has no body text")
 
@@ -95,7 +97,9 @@ def _hand_written_excerpt(post: RawPost, content_text: str, sanitizer) -> str:
     cleaned = clean_html(html, sanitizer)
     post.warnings.extend(w.replace("sanitised:", "sanitised the excerpt:", 1) for w in cleaned.warnings
                          if w.startswith("sanitised:"))
-    return to_markdown(cleaned.root).strip()
+    excerpt = to_markdown(cleaned.root).strip()
+    dismantle(cleaned.root)
+    return excerpt
 
 
 def bylines(bios: list[AuthorBio], resolved: Resolved) -> list[str]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from .htmltree import depth_at_most, parse_body
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -94,9 +95,6 @@ _HAS_SRC = re.compile(r'\ssrc="')
 # Void elements newer than libxml2's HTML parser, which nh3 writes without a closing slash: unclosed,
 # libxml2 would put what follows them inside them.
 _HTML5_VOID = re.compile(r"<(source|track|wbr)((?:\s+[^\s=>]+(?:=\"[^\"]*\")?)*)\s*>")
-# Tags between < and a name: enough to tell how deep a post may nest, not to parse it.
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 # html5ever takes quadratic time on very deep nesting (20,000 <div>s: a second; 100,000: half a
 # minute): deeper posts are flattened first, as cleaning would flatten them anyway.
 MAX_DEPTH = 1000
@@ -221,30 +219,10 @@ def _described(noun: tuple[str, str], count: int) -> str:
 
 def _flatten_if_too_deep(html: str, warnings: list[str]) -> str:
     """The HTML with tags nested deeper than cleaning keeps unwrapped, when it nests deeper than MAX_DEPTH."""
-    if html.count("<") <= MAX_DEPTH or _depth_at_most(html, MAX_DEPTH):
+    if depth_at_most(html, MAX_DEPTH):
         return html
-    from .clean import flatten_deep_nesting, parse, take_inventory  # cleaning's own rule, one way to do it
+    from .clean import flatten_deep_nesting, take_inventory  # cleaning's own rule, one way to do it
 
-    root = parse(html)
-    body = root.body or root
+    body = parse_body(html)
     flatten_deep_nesting(take_inventory(body).too_deep, warnings)
     return body.decode_contents()
-
-
-def _depth_at_most(html: str, limit: int) -> bool:
-    """False when the tags may nest deeper than limit. A guess on the safe side: a tag counts as open
-    until a closing tag of its name, so "<div>x</span>" repeated counts as deep, as html5ever reads it."""
-    depth, open_by_name = 0, Counter()
-    for match in _TAG_TOKEN.finditer(html):
-        name = match.group(2).lower()
-        if name in _VOID:
-            continue
-        if not match.group(1):
-            open_by_name[name] += 1
-            depth += 1
-            if depth > limit:
-                return False
-        elif open_by_name[name]:
-            open_by_name[name] -= 1
-            depth -= 1
-    return True

@@ -1,0 +1,194 @@
+"""A post's HTML as a BeautifulSoup tree, built straight from lxml's parse.
+
+BeautifulSoup's own lxml builder gets the same parse from libxml2 as a stream of Python callbacks,
+and spends most of a post's conversion time in them. Here lxml builds its tree in C, and one walk
+over it makes the bs4 objects the rest of the pipeline works on: the same tree, about three times
+sooner. What BeautifulSoup does to the parse is done the same way: whitespace-only text outside
+<pre> and <textarea> becomes one space or newline, class-like attributes become lists, text in
+<script>, <style> and <template> gets their string classes, and void elements print as <br/>.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.builder._lxml import LXMLTreeBuilder
+from bs4.element import ProcessingInstruction
+from lxml import etree
+
+# The builder BeautifulSoup(html, "lxml") would use, for its HTML rules only: it parses nothing here.
+_RULES = LXMLTreeBuilder()
+_STRING_CLASSES = _RULES.string_containers
+_KEEPS_WHITESPACE = frozenset(_RULES.preserve_whitespace_tags)
+_VOID = frozenset(_RULES.empty_element_tags)
+_ATTRIBUTES = _RULES.attribute_dict_class
+_ASCII_SPACES = " \n\t\x0c\r"
+
+
+class ParsedTag(Tag):
+    """A Tag whose find_parent(name) walks the parents directly.
+
+    markdownify asks every element for find_parent('pre'); bs4's general matcher made that a third
+    of the conversion time.
+    """
+
+    def find_parent(self, name=None, attrs={}, string=None, **kwargs):  # noqa: B006 - bs4's signature
+        if isinstance(name, str) and not attrs and string is None and not kwargs:
+            node = self.parent
+            while node is not None:
+                if node.name == name:
+                    return node
+                node = node.parent
+            return None
+        return super().find_parent(name, attrs, string, **kwargs)
+
+
+# libxml2 builds trees at most about 2,000 elements deep and drops what is deeper; BeautifulSoup's
+# own builder, fed by events, keeps it all. Posts that may nest deeper than this take that way.
+MAX_TREE_DEPTH = 1000
+
+
+def parse_body(html: str) -> Tag:
+    """The <body> of html as a tree of bs4 objects (its parent is None when lxml built it)."""
+    # in <body> from the first character: a post that starts with <meta>, <link> or <style> would
+    # otherwise open the page's <head>, and libxml2 keeps the HTML5 elements after it (<figure>,
+    # <section>) in the head, out of the body and of the post
+    html = "<body>" + html
+    if not depth_at_most(html, MAX_TREE_DEPTH):
+        return _parse_by_events(html)
+    parser = etree.HTMLParser(recover=True, huge_tree=True)
+    parser.feed(html)  # feed(), not fromstring(): a pasted <?xml encoding=…?> is no error
+    document = parser.close()
+    body = document.find("body") if document is not None else None
+    return _Builder().build(body)
+
+
+def _parse_by_events(html: str) -> Tag:
+    return BeautifulSoup(html, "lxml", element_classes={Tag: ParsedTag}).body
+
+
+# Tags between < and a name: enough to tell how deep a post may nest, not to parse it.
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_VOID_NAMES = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def depth_at_most(html: str, limit: int) -> bool:
+    """False when the tags may nest deeper than limit. A guess on the safe side: a tag counts as open
+    until a closing tag of its name, so "<div>x</span>" repeated counts as deep, as parsers read it."""
+    if html.count("<") <= limit:
+        return True
+    depth, open_by_name = 0, Counter()
+    for match in _TAG_TOKEN.finditer(html):
+        name = match.group(2).lower()
+        if name in _VOID_NAMES:
+            continue
+        if not match.group(1):
+            open_by_name[name] += 1
+            depth += 1
+            if depth > limit:
+                return False
+        elif open_by_name[name]:
+            open_by_name[name] -= 1
+            depth -= 1
+    return True
+
+
+class _Builder:
+    """One walk over lxml's tree, without recursion (posts nest thousands deep), in document order."""
+
+    def __init__(self):
+        self.last = None  # the node added last: bs4 chains every node to the next in document order
+
+    def build(self, body) -> Tag:
+        root = _new_tag("body", _ATTRIBUTES(body.attrib) if body is not None and len(body.attrib) else _ATTRIBUTES())
+        self.last = root
+        if body is None:
+            return root
+        # per open element: its bs4 tag, whether it keeps white space, the class of its strings
+        stack = [(root, False, None)]
+        self._text(body.text, stack[-1])
+        for event, element in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
+            if element is body:
+                continue
+            if event == "start":
+                name = element.tag
+                attributes = element.attrib
+                tag = _new_tag(name, _RULES._replace_cdata_list_attribute_values(name, _ATTRIBUTES(attributes))
+                               if len(attributes) else _ATTRIBUTES())
+                parent, keeps, strings = stack[-1]
+                self._add(tag, parent)
+                stack.append((tag, keeps or name in _KEEPS_WHITESPACE, _STRING_CLASSES.get(name, strings)))
+                self._text(element.text, stack[-1])
+                continue
+            if event == "end":
+                stack.pop()
+            elif event == "comment":
+                self._add(_new_string(Comment, element.text or ""), stack[-1][0])
+            else:
+                self._add(_new_string(ProcessingInstruction, f"{element.target} {element.text or ''}"), stack[-1][0])
+            self._text(element.tail, stack[-1])
+        return root
+
+    def _text(self, text: str | None, where: tuple) -> None:
+        if not text:
+            return
+        parent, keeps_whitespace, string_class = where
+        if not keeps_whitespace and not text.strip(_ASCII_SPACES):
+            text = "\n" if "\n" in text else " "
+        self._add(_new_string(string_class or NavigableString, text), parent)
+
+    def _add(self, node, parent: Tag) -> None:
+        contents = parent.contents
+        previous = contents[-1] if contents else None
+        node.parent = parent
+        node.previous_sibling = previous
+        if previous is not None:
+            previous.next_sibling = node
+        node.previous_element = self.last
+        self.last.next_element = node
+        contents.append(node)
+        self.last = node
+
+
+_new_object = object.__new__
+_new_str = str.__new__
+
+
+def _new_tag(name: str, attributes) -> ParsedTag:
+    """A Tag with the fields Tag.__init__ would give it from the lxml builder, set in one go."""
+    tag = _new_object(ParsedTag)
+    tag.__dict__ = {
+        "parser_class": None, "name": name, "namespace": None, "_namespaces": {}, "prefix": None,
+        "sourceline": None, "sourcepos": None, "attribute_value_list_class": _RULES.attribute_value_list_class,
+        "attrs": attributes, "known_xml": False, "contents": [], "parent": None, "previous_element": None,
+        "next_element": None, "next_sibling": None, "previous_sibling": None, "hidden": False,
+        "can_be_empty_element": name in _VOID, "cdata_list_attributes": _RULES.cdata_list_attributes,
+        "preserve_whitespace_tags": _RULES.preserve_whitespace_tags,
+        "interesting_string_types": ({_STRING_CLASSES[name]} if name in _STRING_CLASSES
+                                     else Tag.MAIN_CONTENT_STRING_TYPES),
+    }
+    return tag
+
+
+def _new_string(cls: type, text: str) -> NavigableString:
+    string = _new_str(cls, text)
+    string.__dict__ = {"hidden": False, "parent": None, "previous_element": None, "next_element": None,
+                       "next_sibling": None, "previous_sibling": None}
+    return string
+
+
+def dismantle(root: Tag) -> None:
+    """Break the links of a tree that is done with, so that it is freed at once.
+
+    Every node points at its parent and its neighbours: a tree is one big reference cycle, left for
+    Python's cyclic collector, which on a run of thousands of posts spent a fifth of the time
+    finding them. Nothing in the tree may be used afterwards.
+    """
+    nodes = [root]
+    node = root.next_element
+    while node is not None:
+        nodes.append(node)
+        node = node.next_element
+    for node in nodes:
+        node.__dict__.clear()
