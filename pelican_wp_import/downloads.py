@@ -8,6 +8,7 @@ from typing import Iterable
 
 from .media import MediaRef, local_path
 from .model import ImportProblem
+from .retry import RetryPolicy, retry_after_seconds, retry_delay
 from .write import OutputFolder, atomic_write
 
 # Answers that say "this address has no file": try the next candidate, do not retry.
@@ -26,13 +27,12 @@ class MediaResult:
 class MediaLibrary:
     """Fetches images into OUTPUT/images/…, skipping files already there from an earlier run."""
 
-    def __init__(self, out: OutputFolder, concurrency: int = 8, timeout: float = 30.0, retries: int = 3,
-                 backoff: float = 0.5):
+    def __init__(self, out: OutputFolder, concurrency: int = 8, timeout: float = 30.0,
+                 policy: RetryPolicy = RetryPolicy(retries=3)):
         self.out = out
         self.concurrency = concurrency
         self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
+        self.policy = policy
 
     def fetch_all(self, refs: Iterable[MediaRef]) -> MediaResult:
         unique = {ref.url: ref for ref in refs}
@@ -87,10 +87,11 @@ class MediaLibrary:
         """The file's bytes, or None and why not."""
         import httpx
 
-        reason = ""
-        for attempt in range(self.retries + 1):
+        reason, asked = "", None
+        for attempt in range(self.policy.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(retry_delay(attempt - 1, self.policy, asked))
+            asked = None
             try:
                 response = client.get(url)
             except httpx.HTTPError as exc:
@@ -100,6 +101,7 @@ class MediaLibrary:
                 return None, f"HTTP {response.status_code}"
             if response.status_code in _TRANSIENT or response.status_code >= 500:
                 reason = f"HTTP {response.status_code}"
+                asked = retry_after_seconds(response.headers.get("retry-after"))
                 continue
             if response.status_code != 200:
                 return None, f"HTTP {response.status_code}"

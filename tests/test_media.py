@@ -6,7 +6,10 @@ from bs4 import BeautifulSoup
 
 from helpers import build_site, html, read_markdown
 from pelican_wp_import.cli import main
-from pelican_wp_import.media import candidates_for, largest_in_srcset, local_path, origin_of, prepare_images
+from pelican_wp_import.downloads import MediaLibrary
+from pelican_wp_import.media import MediaRef, candidates_for, largest_in_srcset, local_path, origin_of, prepare_images
+from pelican_wp_import.retry import RetryPolicy
+from pelican_wp_import.write import OutputFolder
 from webserver import Answer, Site, serve
 
 UPLOADS = "/wp-content/uploads/2023/09"
@@ -162,3 +165,29 @@ def test_without_media_nothing_is_downloaded(tmp_path, image_site):
     assert sum(image_site.asked.values()) == 0
     _, body = read_markdown(tmp_path / "content" / "ferry.md")
     assert f"{image_site.url}{UPLOADS}/boat-300x200.jpg" in body
+
+
+def test_a_busy_image_server_is_asked_again_after_the_pause_it_names(tmp_path):
+    """429 with Retry-After: the download waits what the server asked (not the 10 ms backoff), then succeeds."""
+    path = f"{UPLOADS}/busy.jpg"
+    site = Site()
+    site.answers[path] = Answer(200, JPEG, {"Content-Type": "image/jpeg"}, fail_first=1, fail_status=429,
+                                fail_headers={"Retry-After": "1"})
+    with serve(site):
+        url = site.url + path
+        library = MediaLibrary(OutputFolder(tmp_path), policy=RetryPolicy(retries=2, backoff=0.01, max_wait=5))
+        result = library.fetch_all([MediaRef(url, (url,))])
+    assert result.local == {url: "images/2023/09/busy.jpg"} and not result.failed
+    first, second = site.times[path]
+    assert second - first >= 0.9
+
+
+def test_an_image_server_that_stays_busy_is_listed_as_failed(tmp_path):
+    path = f"{UPLOADS}/always-busy.jpg"
+    site = Site()
+    site.answers[path] = Answer(200, JPEG, fail_first=10, fail_status=503, fail_headers={"Retry-After": "0"})
+    with serve(site):
+        url = site.url + path
+        library = MediaLibrary(OutputFolder(tmp_path), policy=RetryPolicy(retries=2, backoff=0.01))
+        result = library.fetch_all([MediaRef(url, (url,))])
+    assert result.failed == {url: "HTTP 503"} and site.asked[path] == 3  # the first try and two retries

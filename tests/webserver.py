@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,13 +14,16 @@ class Answer:
     status: int = 200
     body: bytes = b""
     headers: dict = field(default_factory=dict)
-    fail_first: int = 0  # answer 503 this many times before the real answer
+    fail_first: int = 0  # answer fail_status this many times before the real answer
+    fail_status: int = 503
+    fail_headers: dict = field(default_factory=dict)
 
 
 @dataclass
 class Site:
     answers: dict[str, Answer] = field(default_factory=dict)  # path with query -> answer
     asked: Counter = field(default_factory=Counter)
+    times: dict[str, list[float]] = field(default_factory=dict)  # path -> when each request came, monotonic
     url: str = ""
 
     def add(self, path: str, body: bytes, status: int = 200, **headers) -> None:
@@ -37,6 +41,7 @@ def serve(site: Site):
         def do_GET(self):
             with lock:
                 site.asked[self.path] += 1
+                site.times.setdefault(self.path, []).append(time.monotonic())
                 answer = site.answers.get(self.path)
                 failing = answer is not None and answer.fail_first > 0
                 if failing:
@@ -44,7 +49,7 @@ def serve(site: Site):
             if answer is None:
                 status, body, headers = 404, b"<html>not found</html>", {"Content-Type": "text/html"}
             elif failing:
-                status, body, headers = 503, b"busy", {"Content-Type": "text/plain"}
+                status, body, headers = answer.fail_status, b"busy", {"Content-Type": "text/plain", **answer.fail_headers}
             else:
                 status, body, headers = answer.status, answer.body, answer.headers
             self.send_response(status)
