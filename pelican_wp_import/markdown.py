@@ -126,6 +126,10 @@ class WordPressConverter(MarkdownConverter):
         """
         parent_tags = parent_tags if parent_tags is not None else set()
         name = node.name
+        if name in _MAYBE_KEPT_AS_HTML and kept_as_html(node):
+            # its children are not converted: what they would do to the tree (Markdown escapes in
+            # addresses and alt text) must not show in the HTML
+            return raw_block(node, parent_tags)
         inner_tags = parent_tags | {name}
         if name in _INLINE_CONTEXT:
             inner_tags.add("_inline")
@@ -235,8 +239,6 @@ class WordPressConverter(MarkdownConverter):
     convert_samp = convert_code
 
     def convert_blockquote(self, el, text, parent_tags):
-        if _is_embed_quote(el):
-            return raw_block(el, parent_tags)
         text = _LEADING_BLANK_LINES.sub("", text or "").rstrip()
         if "_inline" in parent_tags or not text:
             return super().convert_blockquote(el, text, parent_tags)
@@ -250,19 +252,10 @@ class WordPressConverter(MarkdownConverter):
         return text
 
     def convert_figure(self, el, text, parent_tags):
-        if "gallery" in el.get("class", []) or _holds(el, ("figcaption", "figure")):
-            return raw_block(el, parent_tags)
         return text if text.startswith("\n") else f"\n\n{text.strip()}\n\n"
 
     def convert_figcaption(self, el, text, parent_tags):
         return f"\n\n{text.strip()}\n\n"
-
-    def convert_iframe(self, el, text, parent_tags):
-        return raw_block(el, parent_tags)
-
-    convert_video = convert_iframe
-    convert_audio = convert_iframe
-    convert_object = convert_iframe
 
     def convert_td(self, el, text, parent_tags):
         if "table" not in parent_tags:
@@ -279,10 +272,6 @@ class WordPressConverter(MarkdownConverter):
             return _stray_cell(text)  # rows apart are blocks apart: "a</tr><tr>b" is not "ab"
         return super().convert_tr(el, text, parent_tags)
 
-    def convert_table(self, el, text, parent_tags):
-        if is_simple_table(el):
-            return super().convert_table(el, text, parent_tags)
-        return raw_block(el, parent_tags)
 
     def convert_ol(self, el, text, parent_tags):
         if "wp-block-footnotes" in el.get("class", []):
@@ -297,9 +286,7 @@ class WordPressConverter(MarkdownConverter):
         return super().convert_sup(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):
-        lazy = el.get("data-src") or el.get("data-lazy-src")
-        if lazy and not _LOADED_SRC.match(el.get("src", "")):
-            el["src"] = lazy  # a lazy-load plugin's placeholder stood in for the image
+        _load_lazy_image(el)
         if unsafe_url_scheme(el.get("src") or "", image=True):
             del el["src"]
         _markdown_safe_attributes(el, "src")
@@ -552,6 +539,30 @@ def _is_embed_quote(el: Tag) -> bool:
     return bool(_EMBED_QUOTE_CLASSES & set(el.get("class", [])))
 
 
+# Elements that may stay HTML, and the test for each: embeds always; a table a pipe table cannot
+# hold; a figure with a caption or figures inside; a quote that is a social media embed.
+_ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object"))
+_MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote"}
+
+
+def kept_as_html(el: Tag) -> bool:
+    name = el.name
+    if name in _ALWAYS_HTML:
+        return True
+    if name == "table":
+        return not is_simple_table(el)
+    if name == "figure":
+        return "gallery" in el.get("class", []) or _holds(el, ("figcaption", "figure"))
+    return name == "blockquote" and _is_embed_quote(el)
+
+
+def _load_lazy_image(img: Tag) -> None:
+    """A lazy-load plugin's placeholder in src gives way to the image it stood in for."""
+    lazy = img.get("data-src") or img.get("data-lazy-src")
+    if lazy and not _LOADED_SRC.match(img.get("src", "")):
+        img["src"] = lazy
+
+
 def _holds(el: Tag, names: tuple[str, ...]) -> bool:
     """True when a tag of one of these names is inside el (a plain walk: bs4's find() is slow here)."""
     return any(getattr(node, "name", None) in names for node in el.descendants)
@@ -588,6 +599,8 @@ def is_simple_table(table: Tag) -> bool:
 def tidy_for_html(el: Tag) -> Tag:
     """Drop editor and theme attributes, and any script address, from HTML that stays HTML."""
     for tag in [el, *_tags_in(el)]:
+        if tag.name == "img":
+            _load_lazy_image(tag)
         keep = _KEEP_ATTRS.get(tag.name, ("class",) if tag.name in ("figure", "blockquote", "div") else ())
         tag.attrs = {k: v for k, v in tag.attrs.items() if k in keep and not _is_script_address(tag, k, v)}
     return el

@@ -203,3 +203,30 @@ def test_instagram_stays_html_without_its_script():
                         '<div><a href="https://www.instagram.com/p/XYZ/">View this post on Instagram</a></div>'
                         "</blockquote>\n")
     assert "embed.js" not in render(md(html))
+
+
+# --- what stays HTML keeps HTML's own spelling -------------------------------------------------------
+
+def test_a_captioned_figure_keeps_addresses_and_alt_text_as_html_spells_them():
+    # the figure stays HTML: Markdown's escapes in its addresses (\( and %20) would break the link in a
+    # browser, and a backslash in the alt text would be read out
+    html = ('<figure class="wp-block-image"><img src="/up/a b.jpg" alt="The [draft] *plan*">'
+            '<figcaption>From <a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Wikipedia</a>'
+            '</figcaption></figure>')
+    assert md(html) == ('<figure class="wp-block-image"><img alt="The [draft] *plan*" src="/up/a b.jpg"/><figcaption>From '
+                        '<a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Wikipedia</a></figcaption>'
+                        '</figure>\n')
+    page = _soup(md(html))
+    assert page.a["href"] == "https://en.wikipedia.org/wiki/Mercury_(planet)"
+    assert page.img["alt"] == "The [draft] *plan*"
+
+
+def test_a_table_kept_as_html_keeps_its_links_whole():
+    html = '<table><tr><td><p>One</p><a href="/wiki/A_(b)" title="A &quot;b&quot;">two</a></td></tr></table>'
+    assert _soup(md(html)).a.attrs == {"href": "/wiki/A_(b)", "title": 'A "b"'}
+
+
+def test_a_lazy_loaded_image_in_a_captioned_figure_shows_the_image_not_the_placeholder():
+    html = ('<figure class="wp-caption"><img src="data:image/gif;base64,R0lGOD" data-lazy-src="/up/real.jpg" '
+            'alt="Real"><figcaption>Caption</figcaption></figure>')
+    assert _soup(md(html)).img["src"] == "/up/real.jpg"
