@@ -6,6 +6,7 @@ block of clean HTML, which every Markdown processor passes through.
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import quote
 
 from bs4 import Comment, Doctype, NavigableString, Tag
@@ -98,7 +99,8 @@ _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twi
 
 
 class WordPressConverter(MarkdownConverter):
-    """Markdown for WordPress markup. One instance converts one post (it keeps footnote numbers)."""
+    """Markdown for WordPress markup. convert_post() converts one post; the footnote numbers start
+    again with each, so an instance serves any number of posts (one thread at a time)."""
 
     class Options(MarkdownConverter.DefaultOptions):
         heading_style = ATX
@@ -112,6 +114,10 @@ class WordPressConverter(MarkdownConverter):
     def __init__(self, **options):
         super().__init__(**options)
         self.footnotes: dict[str, int] = {}
+
+    def convert_post(self, root: Tag) -> str:
+        self.footnotes = {}
+        return self.convert_soup(root)
 
     # --- traversal ----------------------------------------------------------------------------
 
@@ -268,10 +274,23 @@ class WordPressConverter(MarkdownConverter):
         return super().convert_th(el, text, parent_tags)
 
     def convert_tr(self, el, text, parent_tags):
+        """A row of a pipe table (only tables is_simple_table accepts get here: no spans, a header
+        row of <th> first), with the header's rule under it, or an empty header above a table
+        that has none. markdownify's rules, with its searches of the tree done as plain walks."""
         if "table" not in parent_tags:
             return _stray_cell(text)  # rows apart are blocks apart: "a</tr><tr>b" is not "ab"
-        return super().convert_tr(el, text, parent_tags)
-
+        row = f"|{text}\n"
+        if _previous_tag(el) is not None:
+            return row  # not the first row: nothing above or below it
+        cells = [cell for cell in _child_tags(el) if cell.name in ("td", "th")]
+        rule = f"| {' | '.join(['---'] * len(cells))} |\n"
+        parent = el.parent
+        if all(cell.name == "th" for cell in cells) or (
+                parent.name == "thead" and sum(1 for r in _child_tags(parent) if r.name == "tr") == 1):
+            return row + rule
+        if parent.name != "tbody" or not _holds(parent.parent, ("thead",)) or _previous_tag(parent) is None:
+            return f"| {' | '.join([''] * len(cells))} |\n" + rule + row  # a table without a header row
+        return row
 
     def convert_ol(self, el, text, parent_tags):
         if "wp-block-footnotes" in el.get("class", []):
@@ -535,6 +554,18 @@ def footnote_target(sup: Tag) -> str:
     return link["href"][1:]
 
 
+def _child_tags(el: Tag):
+    return (child for child in el.contents if isinstance(child, Tag))
+
+
+def _previous_tag(el: Tag):
+    """The nearest sibling before el that is an element (text between rows does not count)."""
+    node = el.previous_sibling
+    while node is not None and not isinstance(node, Tag):
+        node = node.previous_sibling
+    return node
+
+
 def _is_embed_quote(el: Tag) -> bool:
     return bool(_EMBED_QUOTE_CLASSES & set(el.get("class", [])))
 
@@ -626,9 +657,16 @@ def raw_block(el: Tag, parent_tags=frozenset()) -> str:
     return f"\n\n{html}\n\n"
 
 
+_PER_THREAD = threading.local()
+
+
 def to_markdown(root: Tag) -> str:
     """The Markdown of a cleaned post body."""
-    text = WordPressConverter().convert_soup(root)
+    converter = getattr(_PER_THREAD, "converter", None)
+    if converter is None:
+        # one per thread, made once: building one looks up every option and conversion method again
+        converter = _PER_THREAD.converter = WordPressConverter()
+    text = converter.convert_post(root)
     pieces, done = [], 0
     for fence in _FENCED_CODE.finditer(text):
         pieces += [_tidy_spaces(text[done:fence.start()]), fence.group()]
