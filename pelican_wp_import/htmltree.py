@@ -192,3 +192,54 @@ def dismantle(root: Tag) -> None:
         node = node.next_element
     for node in nodes:
         node.__dict__.clear()
+
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Strings that print as they are, and tags whose text bs4 prints unescaped: left to bs4.
+_PLAIN_STRINGS = (NavigableString, Comment)
+_RAW_TEXT_TAGS = frozenset(("script", "style", "template", "textarea", "title"))
+
+
+def to_html(root: Tag) -> str:
+    """str(root), the way bs4 prints a tree (attributes sorted, & < > escaped, void tags as <br/>),
+    in one plain walk; anything bs4 prints by rules of its own (CDATA, scripts) is left to bs4."""
+    out: list[str] = []
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if type(node) is NavigableString:
+                out.append(node.translate(_ESCAPES))
+            elif type(node) is Comment:
+                out.append(f"<!--{node}-->")
+            elif type(node) is _Closing:
+                out.append(node)
+            else:
+                return str(root)
+            continue
+        if node.hidden or node.prefix or node.name in _RAW_TEXT_TAGS:
+            return str(root)
+        attributes = []
+        for key, value in sorted(node.attrs.items()):
+            if isinstance(value, list):
+                value = " ".join(value)
+            elif not isinstance(value, str):
+                return str(root)
+            value = value.translate(_ESCAPES)
+            if '"' not in value:
+                attributes.append(f' {key}="{value}"')
+            elif "'" not in value:
+                attributes.append(f" {key}='{value}'")
+            else:
+                attributes.append(f' {key}="{value.replace(chr(34), "&quot;")}"')
+        if not node.contents and node.can_be_empty_element:
+            out.append(f"<{node.name}{''.join(attributes)}/>")
+            continue
+        out.append(f"<{node.name}{''.join(attributes)}>")
+        stack.append(_Closing(f"</{node.name}>"))
+        stack.extend(reversed(node.contents))
+    return "".join(out)
+
+
+class _Closing(str):
+    """A closing tag waiting on to_html's stack."""

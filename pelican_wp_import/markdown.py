@@ -13,6 +13,7 @@ from bs4 import Comment, Doctype, NavigableString, Tag
 from bs4.element import PreformattedString
 from markdownify import ATX, MarkdownConverter
 
+from .htmltree import to_html
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -647,7 +648,7 @@ def _is_script_address(tag: Tag, name: str, value) -> bool:
 
 def raw_block(el: Tag, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
-    html = str(tidy_for_html(el)).strip()
+    html = to_html(tidy_for_html(el)).strip()
     if parent_tags & _NESTING:
         # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
         # text between the tags as Markdown, where "[x](y)" would be a link

@@ -7,7 +7,7 @@ import weakref
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from pelican_wp_import.htmltree import MAX_TREE_DEPTH, dismantle, parse_body
+from pelican_wp_import.htmltree import MAX_TREE_DEPTH, dismantle, parse_body, to_html
 
 
 def _shape(root: Tag) -> list[tuple]:
@@ -58,6 +58,7 @@ CASES = [
     "<p>unclosed <b>bold <i>both</p> after",
     "<div>" * 300 + "deep" + "</div>" * 300,
     "\r\n<p>windows\r\nlines</p>\r\n\r\n",
+    """<p a="x&y" b='say "hi"' c="it's &quot;both&quot;" d>t &amp; &lt;b&gt; <br> x</p><img src=a alt="">""",
 ]
 
 
@@ -68,6 +69,13 @@ def test_same_tree_as_beautifulsoup(html):
     assert _shape(ours) == _shape(theirs)
     assert str(ours) == str(theirs)
     _assert_linked(ours)
+
+
+@pytest.mark.parametrize("html", CASES)
+def test_printed_as_bs4_prints_it(html):
+    body = parse_body(html)
+    for tag in [body, *(node for node in body.descendants if isinstance(node, Tag))]:
+        assert to_html(tag) == str(tag)
 
 
 def test_deeper_than_libxml2_builds_keeps_every_level():
