@@ -157,7 +157,7 @@ def _lead_name(block: Tag, text: str) -> _Lead | None:
         name = plain_text(first.get_text(" "))
         if _looks_like_name(name):
             href = first.get("href", "") if first.name == "a" else ""
-            inner_link = first.find("a", href=True)
+            inner_link = next(_links_in(first), None)
             return _Lead(name, True, href or (inner_link["href"] if inner_link else ""))
     words = text.split()
     taken: list[str] = []
@@ -182,10 +182,15 @@ def _looks_like_name(name: str) -> bool:
 
 
 def _author_link(block: Tag) -> str:
-    for link in block.find_all("a", href=True):
+    for link in _links_in(block):
         if _AUTHOR_PAGE.search(link["href"]) or _MORE_ABOUT.match(plain_text(link.get_text(" "))):
             return link["href"]
     return ""
+
+
+def _links_in(tag: Tag):
+    """The <a href> inside tag, in document order (a plain walk: bs4's find_all builds a matcher each call)."""
+    return (node for node in tag.descendants if isinstance(node, Tag) and node.name == "a" and "href" in node.attrs)
 
 
 def profile_bios(author: dict | None, coauthors: list[Term]) -> list[AuthorBio]:
