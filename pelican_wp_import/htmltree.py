@@ -61,7 +61,7 @@ def parse_body(html: str) -> Tag:
     parser.feed(html)  # feed(), not fromstring(): a pasted <?xml encoding=…?> is no error
     document = parser.close()
     body = document.find("body") if document is not None else None
-    return _Builder().build(body)
+    return _build(body)
 
 
 def _parse_by_events(html: str) -> Tag:
@@ -94,88 +94,97 @@ def depth_at_most(html: str, limit: int) -> bool:
     return True
 
 
-class _Builder:
-    """One walk over lxml's tree, without recursion (posts nest thousands deep), in document order."""
+_EVENTS = ("start", "end", "comment", "pi")
 
-    def __init__(self):
-        self.last = None  # the node added last: bs4 chains every node to the next in document order
 
-    def build(self, body) -> Tag:
-        root = _new_tag("body", _ATTRIBUTES(body.attrib) if body is not None and len(body.attrib) else _ATTRIBUTES())
-        self.last = root
-        if body is None:
-            return root
-        # per open element: its bs4 tag, whether it keeps white space, the class of its strings
-        stack = [(root, False, None)]
-        self._text(body.text, stack[-1])
-        for event, element in etree.iterwalk(body, events=("start", "end", "comment", "pi")):
-            if element is body:
-                continue
-            if event == "start":
-                name = element.tag
-                attributes = element.attrib
-                tag = _new_tag(name, _RULES._replace_cdata_list_attribute_values(name, _ATTRIBUTES(attributes))
-                               if len(attributes) else _ATTRIBUTES())
-                parent, keeps, strings = stack[-1]
-                self._add(tag, parent)
-                stack.append((tag, keeps or name in _KEEPS_WHITESPACE, _STRING_CLASSES.get(name, strings)))
-                self._text(element.text, stack[-1])
-                continue
-            if event == "end":
-                stack.pop()
-            elif event == "comment":
-                self._add(_new_string(Comment, element.text or ""), stack[-1][0])
-            else:
-                self._add(_new_string(ProcessingInstruction, f"{element.target} {element.text or ''}"), stack[-1][0])
-            self._text(element.tail, stack[-1])
+def _build(body) -> Tag:
+    """One walk over lxml's tree, without recursion (posts nest thousands deep), in document order.
+
+    Each node is made with its links to its parent, the sibling before it and the node before it in
+    document order (bs4 chains every node to the next); only the nodes before it are touched after.
+    """
+    root = _new_node(ParsedTag, _tag_fields("body", _attributes("body", body.attrib) if body is not None else
+                                            _ATTRIBUTES()), None, None, None)
+    if body is None:
         return root
+    last = root
+    # per open element: its bs4 tag, whether it keeps white space, the class of its strings
+    stack = [(root, False, NavigableString)]
+    parent, keeps, strings = stack[-1]
+    text = body.text
+    for event, element in etree.iterwalk(body, events=_EVENTS):
+        if text:  # the text before this event: an element's first text, or the tail of the one before
+            if not keeps and not text.strip(_ASCII_SPACES):
+                text = "\n" if "\n" in text else " "
+            last = _add(_new_node(strings, _string_fields(), parent, last, text), parent, last)
+        if element is body:
+            text = None
+            continue
+        if event == "start":
+            name = element.tag
+            tag = _new_node(ParsedTag, _tag_fields(name, _attributes(name, element.attrib)), parent, last, None)
+            last = _add(tag, parent, last)
+            stack.append((tag, keeps or name in _KEEPS_WHITESPACE, _STRING_CLASSES.get(name, strings)))
+            parent, keeps, strings = stack[-1]
+            text = element.text
+            continue
+        if event == "end":
+            stack.pop()
+            parent, keeps, strings = stack[-1]
+        elif event == "comment":
+            last = _add(_new_node(Comment, _string_fields(), parent, last, element.text or ""), parent, last)
+        else:
+            last = _add(_new_node(ProcessingInstruction, _string_fields(), parent, last,
+                                  f"{element.target} {element.text or ''}"), parent, last)
+        text = element.tail
+    return root
 
-    def _text(self, text: str | None, where: tuple) -> None:
-        if not text:
-            return
-        parent, keeps_whitespace, string_class = where
-        if not keeps_whitespace and not text.strip(_ASCII_SPACES):
-            text = "\n" if "\n" in text else " "
-        self._add(_new_string(string_class or NavigableString, text), parent)
 
-    def _add(self, node, parent: Tag) -> None:
-        contents = parent.contents
-        previous = contents[-1] if contents else None
-        node.parent = parent
-        node.previous_sibling = previous
-        if previous is not None:
-            previous.next_sibling = node
-        node.previous_element = self.last
-        self.last.next_element = node
-        contents.append(node)
-        self.last = node
+def _add(node, parent: Tag, last):
+    """Put node last in parent and after last in document order; it is the new last."""
+    contents = parent.contents
+    if contents:
+        contents[-1].next_sibling = node
+    last.next_element = node
+    contents.append(node)
+    return node
 
 
 _new_object = object.__new__
 _new_str = str.__new__
 
 
-def _new_tag(name: str, attributes) -> ParsedTag:
-    """A Tag with the fields Tag.__init__ would give it from the lxml builder, set in one go."""
-    tag = _new_object(ParsedTag)
-    tag.__dict__ = {
+def _new_node(cls: type, fields: dict, parent, last, text):
+    """A bs4 node with its fields set in one go, as Tag.__init__ or the lxml builder would set them."""
+    node = _new_object(cls) if text is None else _new_str(cls, text)
+    fields["parent"] = parent
+    fields["previous_element"] = last
+    fields["previous_sibling"] = parent.contents[-1] if parent is not None and parent.contents else None
+    node.__dict__ = fields
+    return node
+
+
+def _tag_fields(name: str, attributes) -> dict:
+    return {
         "parser_class": None, "name": name, "namespace": None, "_namespaces": {}, "prefix": None,
         "sourceline": None, "sourcepos": None, "attribute_value_list_class": _RULES.attribute_value_list_class,
-        "attrs": attributes, "known_xml": False, "contents": [], "parent": None, "previous_element": None,
-        "next_element": None, "next_sibling": None, "previous_sibling": None, "hidden": False,
-        "can_be_empty_element": name in _VOID, "cdata_list_attributes": _RULES.cdata_list_attributes,
+        "attrs": attributes, "known_xml": False, "contents": [], "next_element": None, "next_sibling": None,
+        "hidden": False, "can_be_empty_element": name in _VOID, "cdata_list_attributes": _RULES.cdata_list_attributes,
         "preserve_whitespace_tags": _RULES.preserve_whitespace_tags,
         "interesting_string_types": ({_STRING_CLASSES[name]} if name in _STRING_CLASSES
                                      else Tag.MAIN_CONTENT_STRING_TYPES),
     }
-    return tag
 
 
-def _new_string(cls: type, text: str) -> NavigableString:
-    string = _new_str(cls, text)
-    string.__dict__ = {"hidden": False, "parent": None, "previous_element": None, "next_element": None,
-                       "next_sibling": None, "previous_sibling": None}
-    return string
+def _string_fields() -> dict:
+    return {"hidden": False, "next_element": None, "next_sibling": None}
+
+
+def _attributes(name: str, attributes):
+    """bs4's attribute dict: class, rel and the other space-separated attributes as lists."""
+    if not len(attributes):
+        return _ATTRIBUTES()
+    return _RULES._replace_cdata_list_attribute_values(name, _ATTRIBUTES(attributes))
 
 
 def dismantle(root: Tag) -> None:
