@@ -255,7 +255,8 @@ def test_footnotes():
 
 def test_each_post_numbers_its_footnotes_from_one():
     # one converter serves every post of a thread: the numbers of the last post must not carry over
-    other = FOOTNOTES.replace('"abc', '"xyz').replace('"#abc', '"#xyz').replace('"def', '"uvw').replace('"#def', '"#uvw')
+    other = (FOOTNOTES.replace('"abc', '"xyz').replace('"#abc', '"#xyz')
+             .replace('"def', '"uvw').replace('"#def', '"#uvw'))
     assert md(FOOTNOTES) == md(other) == "A claim.[^1] Another.[^2]\n\n[^1]: First note.\n[^2]: Second *note*.\n"
 
 

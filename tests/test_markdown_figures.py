@@ -213,9 +213,9 @@ def test_a_captioned_figure_keeps_addresses_and_alt_text_as_html_spells_them():
     html = ('<figure class="wp-block-image"><img src="/up/a b.jpg" alt="The [draft] *plan*">'
             '<figcaption>From <a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Wikipedia</a>'
             '</figcaption></figure>')
-    assert md(html) == ('<figure class="wp-block-image"><img alt="The [draft] *plan*" src="/up/a b.jpg"/><figcaption>From '
-                        '<a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Wikipedia</a></figcaption>'
-                        '</figure>\n')
+    assert md(html) == ('<figure class="wp-block-image"><img alt="The [draft] *plan*" src="/up/a b.jpg"/>'
+                        '<figcaption>From <a href="https://en.wikipedia.org/wiki/Mercury_(planet)">Wikipedia</a>'
+                        '</figcaption></figure>\n')
     page = _soup(md(html))
     assert page.a["href"] == "https://en.wikipedia.org/wiki/Mercury_(planet)"
     assert page.img["alt"] == "The [draft] *plan*"
