@@ -30,12 +30,15 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
         stamp = folder_stamp(os.path.dirname(os.path.abspath(full)))
         cached = cache.get_cached_data(full, None)
         prepared = cached[1] if cached is not None and cached[0] == stamp else None
+        if prepared is not None and prepared.post_count and not prepared.results \
+                and not reader_takes(prepared, full, settings):
+            prepared = None  # cached as the reader's file, which the reader no longer takes
         if prepared is None:
             prepared = preconvert.take(full) or preconvert.prepare(
                 full, settings, render=markdown_renderer(settings),
                 only_if=lambda p: not reader_takes(p, full, settings))
-            if prepared.results:
-                cache.cache_data(full, (stamp, prepared))
+            # files the reader takes are cached too (a few numbers each): a warm build reads no file
+            cache.cache_data(full, (stamp, prepared))
         if prepared.sidecar_kind or not prepared.post_count or reader_takes(prepared, full, settings):
             continue
         for result in prepared.results:

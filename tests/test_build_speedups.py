@@ -58,6 +58,21 @@ def test_a_warm_build_converts_nothing_and_builds_the_same(many, tmp_path, monke
     assert [k for k in cold if cold[k] != warm.get(k)] == []
 
 
+def test_a_warm_build_reads_no_json_file_again(many, tmp_path, monkeypatch):
+    """Not even to learn that Pelican's reader takes a single-post file: that answer is cached too."""
+    from pelican_wp_import import preconvert
+
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
+             "WP_IMPORT_JOBS": 1}
+    cold = _pages(build_site(many, tmp_path / "cold", **cache))
+    loads = []
+    real = preconvert.load_file
+    monkeypatch.setattr(preconvert, "load_file", lambda path: loads.append(path) or real(path))
+    warm = _pages(build_site(many, tmp_path / "warm", **cache))
+    assert loads == []
+    assert [k for k in cold if cold[k] != warm.get(k)] == []
+
+
 def test_a_changed_sidecar_reaches_cached_posts(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(CONTENT / "archive", content / "archive")
