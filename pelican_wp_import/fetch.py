@@ -16,7 +16,8 @@ import httpx
 
 from . import cli
 from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes
-from .wpapi import Api, FetchFailed, Reply, RetryPolicy, find_api, get, new_client, site_url
+from .retry import RetryPolicy
+from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url
 
 PER_PAGE = 100  # the most the REST API gives in one page
 DEFAULT_TYPES = ("posts", "pages")

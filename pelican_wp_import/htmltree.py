@@ -204,8 +204,7 @@ def dismantle(root: Tag) -> None:
 
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# Strings that print as they are, and tags whose text bs4 prints unescaped: left to bs4.
-_PLAIN_STRINGS = (NavigableString, Comment)
+# Tags whose text bs4 prints by rules of its own: a tree holding one is left to bs4.
 _RAW_TEXT_TAGS = frozenset(("script", "style", "template", "textarea", "title"))
 
 

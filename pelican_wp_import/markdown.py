@@ -283,7 +283,7 @@ class WordPressConverter(MarkdownConverter):
         row = f"|{text}\n"
         if _previous_tag(el) is not None:
             return row  # not the first row: nothing above or below it
-        cells = [cell for cell in _child_tags(el) if cell.name in ("td", "th")]
+        cells = _row_cells(el)
         rule = f"| {' | '.join(['---'] * len(cells))} |\n"
         parent = el.parent
         if all(cell.name == "th" for cell in cells) or (
@@ -559,6 +559,11 @@ def _child_tags(el: Tag):
     return (child for child in el.contents if isinstance(child, Tag))
 
 
+def _row_cells(row: Tag) -> list[Tag]:
+    """The cells of a table row: its <td> and <th> children."""
+    return [cell for cell in _child_tags(row) if cell.name in ("td", "th")]
+
+
 def _previous_tag(el: Tag):
     """The nearest sibling before el that is an element (text between rows does not count)."""
     node = el.previous_sibling
@@ -612,12 +617,12 @@ def is_simple_table(table: Tag) -> bool:
     rows = [tag for tag in _tags_in(table) if tag.name == "tr"]
     if not rows or _holds(table, ("table",)):
         return False
-    first = [c for c in rows[0].children if getattr(c, "name", None) in ("td", "th")]
+    first = _row_cells(rows[0])
     if not first or any(cell.name != "th" for cell in first):
         return False
     width = len(first)
     for row in rows:
-        cells = [c for c in row.children if getattr(c, "name", None) in ("td", "th")]
+        cells = _row_cells(row)
         if len(cells) != width:
             return False
         for cell in cells:

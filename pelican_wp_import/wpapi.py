@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from .retry import RetryPolicy, retry_after_seconds, retry_delay  # noqa: F401 - fetch and tests take them from here too
+from .retry import RetryPolicy, retry_after_seconds, retry_delay
 
 # The rel WordPress gives its API root, in the home page's Link header and <link> element.
 API_REL = "https://api.w.org/"

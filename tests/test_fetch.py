@@ -17,8 +17,8 @@ from conftest import ROOT
 from helpers import read_markdown, run_on_a_terminal
 from pelican_wp_import.archive import STATE
 from pelican_wp_import.cli import main
-from pelican_wp_import.wpapi import (Api, RetryPolicy, api_link_in_header, given_root, retry_after_seconds,
-                                     retry_delay, site_url)
+from pelican_wp_import.retry import RetryPolicy, retry_after_seconds, retry_delay
+from pelican_wp_import.wpapi import Api, api_link_in_header, given_root, site_url
 from wp_server import WordPress, post, serve
 
 sys.path.insert(0, str(ROOT / "bench"))
