@@ -305,6 +305,8 @@ def wpautop(root: Tag) -> None:
 
 
 def _wrap_run(run: list) -> None:
+    if all(type(node) is NavigableString and not node.strip() for node in run):
+        return  # white space between blocks: no paragraph, and no need to print it to find out
     # text as HTML again, entities and all: "&lt;b&gt;" in the text must not come back as a tag
     text = "".join(n.output_ready("minimal") if isinstance(n, NavigableString) else str(n) for n in run)
     if not text.strip():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
@@ -150,12 +151,13 @@ def category_of(categories: list[Term], link: object, category_by_slug) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_]+", parts[0]) if w)
 
 
-def is_automatic_excerpt(excerpt_html: str, content_text: str) -> bool:
-    """WordPress's own excerpt: the post's first words, ending in [&hellip;] or a 'read more' link."""
+def is_automatic_excerpt(excerpt_html: str, content_text: Callable[[], str]) -> bool:
+    """WordPress's own excerpt: the post's first words, ending in [&hellip;] or a 'read more' link.
+    content_text gives the post's text, asked for only when the excerpt's end does not tell."""
     if _AUTOMATIC_EXCERPT_END.search(excerpt_html):
         return True
     words = plain_text(excerpt_html).split()
-    return bool(words) and " ".join(content_text.split()[: len(words)]) == " ".join(words)
+    return bool(words) and " ".join(content_text().split()[: len(words)]) == " ".join(words)
 
 
 def link_of(value: object) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
 import yaml
 
@@ -39,6 +40,7 @@ class _Unsupported(Exception):
     """A value this emitter does not write; PyYAML writes the whole header instead."""
 
 
+@lru_cache(maxsize=4096)  # keys, names and terms come back in every post
 def _scalar(value: str) -> str:
     if value and value[0] not in _PLAIN_FIRST and not _NOT_PLAIN.search(value) \
             and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":

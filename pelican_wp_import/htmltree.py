@@ -165,15 +165,32 @@ def _new_node(cls: type, fields: dict, parent, last, text):
 
 
 def _tag_fields(name: str, attributes) -> dict:
-    return {
-        "parser_class": None, "name": name, "namespace": None, "_namespaces": {}, "prefix": None,
+    fields = _TAG_FIELDS.get(name) or _tag_template(name)
+    fields = fields.copy()  # one C-level copy of the fields every tag of this name starts with
+    fields["attrs"] = attributes
+    fields["contents"] = []
+    fields["_namespaces"] = {}
+    return fields
+
+
+_TAG_FIELDS: dict[str, dict] = {}
+_MAX_TEMPLATES = 500
+
+
+def _tag_template(name: str) -> dict:
+    """The fields Tag.__init__ would give a tag of this name, its attributes and children aside."""
+    fields = {
+        "parser_class": None, "name": name, "namespace": None, "_namespaces": None, "prefix": None,
         "sourceline": None, "sourcepos": None, "attribute_value_list_class": _RULES.attribute_value_list_class,
-        "attrs": attributes, "known_xml": False, "contents": [], "next_element": None, "next_sibling": None,
+        "attrs": None, "known_xml": False, "contents": None, "next_element": None, "next_sibling": None,
         "hidden": False, "can_be_empty_element": name in _VOID, "cdata_list_attributes": _RULES.cdata_list_attributes,
         "preserve_whitespace_tags": _RULES.preserve_whitespace_tags,
         "interesting_string_types": ({_STRING_CLASSES[name]} if name in _STRING_CLASSES
                                      else Tag.MAIN_CONTENT_STRING_TYPES),
     }
+    if len(_TAG_FIELDS) < _MAX_TEMPLATES:  # posts can make up any number of tag names
+        _TAG_FIELDS[name] = fields
+    return fields
 
 
 def _string_fields() -> dict:
@@ -181,10 +198,21 @@ def _string_fields() -> dict:
 
 
 def _attributes(name: str, attributes):
-    """bs4's attribute dict: class, rel and the other space-separated attributes as lists."""
+    """bs4's attribute dict: class, rel and the other space-separated attributes as lists, by bs4's own
+    table of them (its method for this looks the table up for every attribute of every element)."""
     if not len(attributes):
         return _ATTRIBUTES()
-    return _RULES._replace_cdata_list_attribute_values(name, _ATTRIBUTES(attributes))
+    values = _ATTRIBUTES(attributes)
+    lists = _LIST_ATTRIBUTES.get(name, _UNIVERSAL_LISTS)
+    for key in values.keys() & lists:
+        dict.__setitem__(values, key, _VALUE_LIST(_NON_WHITESPACE.findall(values[key])))
+    return values
+
+
+_UNIVERSAL_LISTS = frozenset(_RULES.cdata_list_attributes.get("*", ()))
+_LIST_ATTRIBUTES = {name: _UNIVERSAL_LISTS | names for name, names in _RULES.cdata_list_attributes.items()}
+_VALUE_LIST = _RULES.attribute_value_list_class
+_NON_WHITESPACE = re.compile(r"\S+")
 
 
 def dismantle(root: Tag) -> None:

@@ -388,6 +388,11 @@ def _drop_whitespace(children: list, index: int, last: int, trim_inside: bool) -
 
 def _join_collapsing_newlines(pieces: list[str]) -> str:
     """Join converted children; where one ends and the next starts with newlines, keep the longer run (max 2)."""
+    for index in range(1, len(pieces)):
+        if pieces[index][0] == "\n":
+            break
+    else:
+        return "".join(pieces)  # no child starts with a newline: nothing to collapse
     out: list[str] = []
     trailing = 0
     for piece in pieces:
@@ -684,9 +689,12 @@ def to_markdown(root: Tag) -> str:
 
 def _tidy_spaces(text: str) -> str:
     """Markdown text outside code blocks without the spaces and blank lines conversion left over."""
-    text = _BLANK_LINE_SPACES.sub("", text)
-    text = _LINE_END_SPACES.sub(lambda m: "  " if m.group().startswith("  ") else "", text)
-    text = _BLANK_LINES.sub("\n\n", text)
+    # each pattern runs only when the text has what it removes: scanning for them is most of the cost
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = _BLANK_LINE_SPACES.sub("", text)
+        text = _LINE_END_SPACES.sub(lambda m: "  " if m.group().startswith("  ") else "", text)
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     # a hard break (two spaces) with nothing after it: before a blank line or at the very end
     text = text.replace("  \n\n", "\n\n")
     body = text.rstrip("\n")

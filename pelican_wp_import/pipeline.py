@@ -58,7 +58,7 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     if cleaned.has_more:
         before, _, after = body.partition(MORE_SENTINEL)
         summary, body = before.strip(), (before.rstrip() + "\n\n" + after.lstrip()).strip() + "\n"
-    excerpt = _hand_written_excerpt(post, cleaned.root.get_text(" "), sanitizer)
+    excerpt = _hand_written_excerpt(post, lambda: cleaned.root.get_text(" "), sanitizer)
     if excerpt:
         summary = excerpt
     dismantle(cleaned.root)
@@ -89,7 +89,7 @@ def _content_html(post: RawPost) -> str:
     return ""
 
 
-def _hand_written_excerpt(post: RawPost, content_text: str, sanitizer) -> str:
+def _hand_written_excerpt(post: RawPost, content_text, sanitizer) -> str:
     raw = post.data.get("excerpt")
     html = raw.get("rendered") if isinstance(raw, dict) else raw
     if not isinstance(html, str) or not plain_text(html) or is_automatic_excerpt(html, content_text):
