@@ -196,7 +196,7 @@ def _convert_all(files: list[Path], jobs: int):
     pieces = _pieces(files, sizes, jobs)
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = pool.map(_convert_one, *zip(*pieces), chunksize=max(1, min(32, len(pieces) // (jobs * 8))))
+        results = pool.map(_convert_one, *zip(*pieces), chunksize=max(1, min(8, len(pieces) // (jobs * 8))))
         yield from _by_file(pieces, results)
 
 

@@ -204,8 +204,9 @@ def _attributes(name: str, attributes):
         return _ATTRIBUTES()
     values = _ATTRIBUTES(attributes)
     lists = _LIST_ATTRIBUTES.get(name, _UNIVERSAL_LISTS)
-    for key in values.keys() & lists:
-        dict.__setitem__(values, key, _VALUE_LIST(_NON_WHITESPACE.findall(values[key])))
+    for key in values:  # an element has an attribute or two; the table has more
+        if key in lists:
+            dict.__setitem__(values, key, _VALUE_LIST(_NON_WHITESPACE.findall(values[key])))
     return values
 
 

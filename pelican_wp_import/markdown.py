@@ -502,10 +502,19 @@ def _previous_output(node):
         if isinstance(prev, NavigableString):
             if prev.strip():
                 return prev
-        elif prev.name in _SHOWN_WITHOUT_TEXT or prev.get_text().strip() or prev.find(_SHOWN_WITHOUT_TEXT):
+        elif prev.name in _SHOWN_WITHOUT_TEXT or _opens_with_text(prev) or prev.get_text().strip() \
+                or prev.find(_SHOWN_WITHOUT_TEXT):
             return prev
         prev = prev.previous_sibling
     return None
+
+
+def _opens_with_text(tag: Tag) -> bool:
+    """A quick yes for the usual case, an element whose first child is words (a link, a bold phrase)."""
+    contents = tag.contents
+    if not contents or type(contents[0]) is not NavigableString:
+        return False
+    return bool(contents[0]) and not contents[0].isspace()
 
 
 def _code_text(pre: Tag) -> str:

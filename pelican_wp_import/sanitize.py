@@ -143,6 +143,12 @@ def _cleaner(iframe_hosts: tuple[str, ...]) -> tuple[nh3.Cleaner, _AttributeFilt
     return made[iframe_hosts]
 
 
+# Allowed attributes that hold no address, no script and no style: the filter lets them through at once.
+_PLAIN_ATTRIBUTES = frozenset(
+    name for names in _ATTRIBUTES.values() for name in names
+    if name not in ("style", "srcdoc") and not name.startswith("on") and not _URL_ATTRIBUTE.match(name))
+
+
 class _AttributeFilter:
     """nh3's attribute callback: removes and counts what the allowlists alone cannot judge."""
 
@@ -151,6 +157,8 @@ class _AttributeFilter:
         self.removed = removed
 
     def __call__(self, tag: str, name: str, value: str) -> str | None:
+        if name in _PLAIN_ATTRIBUTES:
+            return value  # most attributes: nothing in them can load or run anything
         if tag not in KEPT_TAGS:
             return None  # the element goes: nh3 asks about its attributes all the same
         if name.startswith("on"):

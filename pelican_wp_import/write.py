@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISLNK
 
 from .frontmatter import dump
 from .model import Converted, ImportProblem, where
@@ -92,9 +93,13 @@ class OutputFolder:
         document = post.document if metadata is post.metadata and post.document else dump(metadata, post.markdown)
         data = document.encode("utf-8")
         outcome = Outcome(rel, "written", warnings)
-        if target.is_symlink():
+        try:
+            found = os.lstat(target)  # one look: is it there, and is it a symbolic link
+        except FileNotFoundError:
+            found = None
+        if found is not None and S_ISLNK(found.st_mode):
             raise ImportProblem(f"{rel} is a symbolic link; not written through", post.source, post.post_id)
-        if target.exists():
+        if found is not None:
             current = sha256(target.read_bytes())
             if current == sha256(data):
                 self.manifest[rel] = current
@@ -130,17 +135,6 @@ def _named_inside(path: Path, root: Path) -> bool:
     return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(root))
 
 
-def _new_file_mode() -> int:
-    """The mode open() gives a new file: 0o666 less the umask, which can only be read by setting it."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-# Read once, at import: setting the umask to read it is not safe once other threads write files.
-NEW_FILE_MODE = _new_file_mode()
-
-
 # The temporary file atomic_write writes beside its target: .<name>.<8 random characters>.tmp.
 TEMPORARY_SUFFIX = ".tmp"
 _TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -149,14 +143,22 @@ _TEMPORARY_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside path, then rename: a killed run leaves no half file.
 
-    A killed run may leave the temporary file: Pelican reads no .tmp file, and the next run removes it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    A killed run may leave the temporary file: Pelican reads no .tmp file, and the next run removes it.
+    The file is made with the mode a plain open() gives (0o666 less the umask), so that a web server or
+    a second user building the site can still read it; mkstemp's 0o600 would need a chmod after."""
+    folder = os.fspath(path.parent)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{path.name}.{_random_name()}{TEMPORARY_SUFFIX}")
+        try:
+            fd = os.open(tmp, _CREATE_NEW, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"no free temporary name beside {path}")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        # mkstemp makes the file 0o600; give it the mode a plain write would, so that a web server
-        # or a second user building the site can still read it
-        os.chmod(tmp, NEW_FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -164,6 +166,14 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def _random_name() -> str:
+    return "".join(random.choices(_NAME_CHARACTERS, k=8))
 
 
 def remove_temporary_files(root: Path) -> int:
