@@ -37,6 +37,9 @@ _MAYBE_SPECIAL = re.compile(r"[\\`*_<&{\[]")
 # The same, at the start of a line, where block syntax lives: headings (Python-Markdown needs no
 # space after '#'), quotes, list markers, rules and setext underlines.
 _LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$)")
+# What the text must start with (after white space) for the pattern above to match.
+_LINE_START_CHARACTERS = frozenset("#>-+=0123456789")
+_CELLS = frozenset(("td", "th"))
 # Hashes at the end of an ATX heading, which Python-Markdown drops as closing hashes ("C#").
 _CLOSING_HASHES = re.compile(r"#+$")
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
@@ -179,7 +182,7 @@ class WordPressConverter(MarkdownConverter):
             return ""
         if _MAYBE_SPECIAL.search(text):
             text = _ESCAPE_CHARS.sub(_escape_one, text)
-        if parent_tags & {"td", "th"}:
+        if not parent_tags.isdisjoint(_CELLS):
             text = text.replace("|", "\\|")  # a pipe in a table cell would end the cell
         if "a" in parent_tags and "]" in text:
             text = _UNESCAPED_CLOSING_BRACKET.sub(r"\1\\]", text)  # it would end the link's text
@@ -207,7 +210,8 @@ class WordPressConverter(MarkdownConverter):
             text = text.rstrip()
         if text and _follows_break(el) and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
-        if text and "_noformat" not in parent_tags and not parent_tags & _HEADINGS and _starts_line(el):
+        if text and text.lstrip()[:1] in _LINE_START_CHARACTERS and "_noformat" not in parent_tags \
+                and parent_tags.isdisjoint(_HEADINGS) and _starts_line(el):
             text = _LINE_START.sub(_escape_line_start, text, count=1)
         return text
 
