@@ -37,8 +37,8 @@ _MAYBE_SPECIAL = re.compile(r"[\\`*_<&{\[]")
 # The same, at the start of a line, where block syntax lives: headings (Python-Markdown needs no
 # space after '#'), quotes, list markers, rules and setext underlines.
 _LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$)")
-# What the text must start with (after white space) for the pattern above to match.
-_LINE_START_CHARACTERS = frozenset("#>-+=0123456789")
+# What the text must start with (after white space) for the pattern above to match, digits aside.
+_LINE_START_CHARACTERS = frozenset("#>-+=")
 _CELLS = frozenset(("td", "th"))
 # Hashes at the end of an ATX heading, which Python-Markdown drops as closing hashes ("C#").
 _CLOSING_HASHES = re.compile(r"#+$")
@@ -210,7 +210,7 @@ class WordPressConverter(MarkdownConverter):
             text = text.rstrip()
         if text and _follows_break(el) and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
-        if text and text.lstrip()[:1] in _LINE_START_CHARACTERS and "_noformat" not in parent_tags \
+        if text and _may_open_block(text) and "_noformat" not in parent_tags \
                 and parent_tags.isdisjoint(_HEADINGS) and _starts_line(el):
             text = _LINE_START.sub(_escape_line_start, text, count=1)
         return text
@@ -414,6 +414,13 @@ def _join_collapsing_newlines(pieces: list[str]) -> str:
     return "".join(out)
 
 
+def _may_open_block(text: str) -> bool:
+    """Whether _LINE_START can match: the first character after white space is a marker or a digit
+    (any script's: Python-Markdown's \\d reads "١. " as a list item too)."""
+    first = text.lstrip()[:1]
+    return first in _LINE_START_CHARACTERS or first.isdecimal()
+
+
 def _escape_one(match: re.Match) -> str:
     kind = match.lastgroup
     if kind == "lt":
@@ -548,7 +555,8 @@ def _inline_code_text(code: Tag) -> str:
 
 
 def code_language(pre: Tag) -> str:
-    for tag in [pre] + pre.find_all("code", limit=1):
+    code = next((tag for tag in _tags_in(pre) if tag.name == "code"), None)
+    for tag in [pre] if code is None else [pre, code]:
         for cls in tag.get("class", []):
             match = _LANG_CLASS.match(cls)
             if match:

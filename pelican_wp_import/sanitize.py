@@ -110,7 +110,7 @@ class Sanitizer:
     def __call__(self, html: str, warnings: list[str]) -> str:
         html = _flatten_if_too_deep(html, warnings)
         removed = Counter(_named_tags(html))
-        cleaner, attribute_filter = _cleaner(self.iframe_hosts)
+        cleaner, attribute_filter = _cleaner(tuple(self.iframe_hosts))
         attribute_filter.removed = removed
         try:
             clean = cleaner.clean(html)

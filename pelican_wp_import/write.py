@@ -168,7 +168,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+# O_BINARY: on Windows a descriptor opened without it writes "\n" as "\r\n", whatever fdopen's mode says.
+_CREATE_NEW = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
 _NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 

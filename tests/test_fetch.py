@@ -10,6 +10,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -77,9 +78,10 @@ def test_an_api_root_given_as_the_site(tmp_path):
         site.prefix = "/wp-json/"
         site.log.clear()
         assert fetch(site, tmp_path / "b", url=site.url + "/wp-json/") == 0
-    # no looking around first: every request is for a list (posts and pages are asked for at once,
-    # so which comes first varies)
-    assert site.log and all(path.startswith("/wp-json/wp/v2/") for path in site.log), site.log
+    # no looking around first: page 1 of the posts and of the pages and nothing else (both are asked
+    # for at once, so which comes first varies)
+    assert sorted(path.partition("?")[0] for path in site.log) == ["/wp-json/wp/v2/pages", "/wp-json/wp/v2/posts"]
+    assert all(parse_qs(path.partition("?")[2])["page"] == ["1"] for path in site.log), site.log
     assert len(markdown_files(tmp_path / "b")) == 2
 
 

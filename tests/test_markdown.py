@@ -327,6 +327,13 @@ def test_number_and_dot_starting_a_paragraph():
     assert render(md("<p>1. Not a list</p>")) == "<p>1. Not a list</p>"
 
 
+def test_number_and_dot_in_other_scripts_starting_a_paragraph():
+    # Python-Markdown reads any decimal digit as a list number: Arabic-Indic and full-width ones too
+    assert md("<p>١. بند</p>") == "١\\. بند\n"
+    assert md("<p>１. full width</p>") == "１\\. full width\n"
+    assert "<ol>" not in render(md("<p>١. بند</p>"))
+
+
 def test_number_and_dot_after_a_line_break():
     assert md("<p>Line<br>2. second line</p>") == "Line  \n2\\. second line\n"
     assert "<ol>" not in render(md("<p>Line<br>2. second line</p>"))
