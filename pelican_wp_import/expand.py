@@ -23,15 +23,19 @@ _WAITING_PAGES: dict[int, list[Page]] = {}
 def deferred_posts(generator, paths_key: str, excludes_key: str):
     """(file, converted post, what was rendered ahead) for every post in the JSON files the reader did not take."""
     settings = generator.settings
+    cache = array_cache(generator)
+    stamps: dict[str, tuple] = {}  # per folder, looked at once per build
     for rel in sorted(generator.get_files(settings[paths_key], exclude=settings[excludes_key],
                                           extensions=("json",))):
         full = os.path.join(generator.path, rel)
-        cache = array_cache(generator)
-        stamp = folder_stamp(os.path.dirname(os.path.abspath(full)))
+        folder = os.path.dirname(os.path.abspath(full))
+        stamp = stamps.get(folder)
+        if stamp is None:
+            stamp = stamps[folder] = folder_stamp(folder)
         cached = cache.get_cached_data(full, None)
         prepared = cached[1] if cached is not None and cached[0] == stamp else None
-        if prepared is not None and prepared.post_count and not prepared.results \
-                and not reader_takes(prepared, full, settings):
+        taken = prepared is not None and reader_takes(prepared, full, settings)
+        if prepared is not None and prepared.post_count and not prepared.results and not taken:
             prepared = None  # cached as the reader's file, which the reader no longer takes
         if prepared is None:
             prepared = preconvert.take(full) or preconvert.prepare(
@@ -39,7 +43,8 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
                 only_if=lambda p: not reader_takes(p, full, settings))
             # files the reader takes are cached too (a few numbers each): a warm build reads no file
             cache.cache_data(full, (stamp, prepared))
-        if prepared.sidecar_kind or not prepared.post_count or reader_takes(prepared, full, settings):
+            taken = reader_takes(prepared, full, settings)
+        if prepared.sidecar_kind or not prepared.post_count or taken:
             continue
         for result in prepared.results:
             log_result(result)
