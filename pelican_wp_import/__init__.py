@@ -71,6 +71,19 @@ def write_redirects(pelican) -> None:
     write_prepared(pelican)
 
 
+def mark_neighbours(generator) -> None:
+    """article_generator_finalized: each article's neighbours in the date order, for the theme's
+    previous/next links (found there by position, each page would search the list: quadratic)."""
+    dates = getattr(generator, "dates", None) or []
+    for index, article in enumerate(dates):
+        before = dates[index - 1] if index else None
+        after = dates[index + 1] if index + 1 < len(dates) else None
+        article.wp_neighbours = (before, after)
+    for name in ("drafts", "hidden_articles", "translations", "drafts_translations", "hidden_translations"):
+        for article in getattr(generator, name, None) or []:
+            article.wp_neighbours = None  # not in the date order: no neighbours
+
+
 def convert_ahead(generator) -> None:
     """article_generator_init: JSON files not in the content cache go to worker processes."""
     from .expand import forget_stale
@@ -100,6 +113,7 @@ def register() -> None:
 
     signals.readers_init.connect(add_readers)
     signals.article_generator_init.connect(convert_ahead)
+    signals.article_generator_finalized.connect(mark_neighbours)
     signals.page_generator_init.connect(forget_stale_pages)
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)

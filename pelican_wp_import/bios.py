@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bs4 import NavigableString, Tag
 
@@ -37,17 +38,19 @@ class _Lead:
     linked: str  # href when the name itself links somewhere
 
 
+@lru_cache(maxsize=4096)  # the same bylines come back in post after post
 def name_key(name: str) -> str:
     """A name for matching: no honorifics, no dots, case folded."""
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    words = name.split()
     while words and words[0].lower() in HONORIFICS:
         words = words[1:]
     return " ".join(w.replace(".", "") for w in words).casefold()
 
 
+@lru_cache(maxsize=4096)
 def display_name(name: str) -> str:
     """A byline as shown: honorifics aside, spacing tidied."""
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    words = name.split()
     while len(words) > 1 and words[0].lower() in HONORIFICS:
         words = words[1:]
     return " ".join(words).strip(" ,;:")

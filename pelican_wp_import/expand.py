@@ -10,7 +10,7 @@ from pelican.readers import default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import order_content, posixize_path
 
 from . import preconvert
-from .sources import folder_stamp
+from .sources import folder_stamp, remember_stamps
 from .model import Converted
 from .readers import WordPressJSONReader, ahead, log_result, markdown_renderer, pelican_metadata, reader_takes
 
@@ -69,6 +69,7 @@ def forget_stale(generator) -> None:
     read again, since their names for authors and terms came from those sidecars."""
     cache = array_cache(generator)
     known = cache._cache.get(_SIDECAR_STAMPS, (None, {}))[1]
+    remember_stamps(known)
     readers_cache = getattr(generator.readers, "_cache", None)
     current = {}
     for rel in generator.get_files(generator.settings["ARTICLE_PATHS"] + generator.settings["PAGE_PATHS"],

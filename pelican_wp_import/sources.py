@@ -56,11 +56,29 @@ def sidecars_for(folder: Path, files: list[Path] | None = None) -> Sidecars:
     return sidecars
 
 
-@functools.lru_cache(maxsize=64)
+# (folder, its time) -> its sidecar files: found by looking into every file, or told by remember_stamps.
+_SIDECAR_FILES: dict[tuple[str, int], tuple[str, ...]] = {}
+_MAX_FOLDERS = 64
+
+
 def _sidecar_files(folder: str, folder_mtime: int) -> tuple[str, ...]:
     """The sidecar files of a folder as it was at folder_mtime (adding or removing a file changes it)."""
-    return tuple(str(p) for p in sorted(Path(folder).glob("*.json"))
-                 if may_be_sidecar(p) and load_file(p).sidecar_kind)
+    key = (folder, folder_mtime)
+    found = _SIDECAR_FILES.get(key)
+    if found is None:
+        if len(_SIDECAR_FILES) >= _MAX_FOLDERS:
+            _SIDECAR_FILES.clear()
+        found = _SIDECAR_FILES[key] = tuple(str(p) for p in sorted(Path(folder).glob("*.json"))
+                                            if may_be_sidecar(p) and load_file(p).sidecar_kind)
+    return found
+
+
+def remember_stamps(stamps: dict[str, tuple]) -> None:
+    """What an earlier build's folder_stamp found, kept in Pelican's cache: each folder's sidecar files
+    while the folder keeps the time it had then, so that a warm build looks into none of its files."""
+    for folder, stamp in stamps.items():
+        if stamp and len(_SIDECAR_FILES) < _MAX_FOLDERS:
+            _SIDECAR_FILES.setdefault((folder, stamp[0]), tuple(entry[0] for entry in stamp[1:]))
 
 
 def folder_stamp(folder: Path) -> tuple:

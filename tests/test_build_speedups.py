@@ -2,6 +2,7 @@
 import json
 import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,31 @@ def test_a_warm_build_reads_no_json_file_again(many, tmp_path, monkeypatch):
     warm = _pages(build_site(many, tmp_path / "warm", **cache))
     assert loads == []
     assert [k for k in cold if cold[k] != warm.get(k)] == []
+
+
+def test_a_warm_build_in_a_new_process_looks_into_no_json_file(many, tmp_path, monkeypatch):
+    """Which files are sidecars is kept in the cache too: a new build process need not open every file
+    to find them again, as long as no file was added to or removed from the folder."""
+    from pelican_wp_import import sources
+
+    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
+             "WP_IMPORT_JOBS": 1}
+    cold = _pages(build_site(many, tmp_path / "cold", **cache))
+    monkeypatch.setattr(sources, "_SIDECAR_FILES", {})  # what a new process starts with
+    looked = []
+    real = sources.may_be_sidecar
+    monkeypatch.setattr(sources, "may_be_sidecar", lambda path: looked.append(path) or real(path))
+    warm = _pages(build_site(many, tmp_path / "warm", **cache))
+    assert looked == []
+    assert [k for k in cold if cold[k] != warm.get(k)] == []
+    # a file added to a folder: its sidecars are looked for again
+    shutil.copy(many / "archive" / "categories.json", many / "archive" / "more-categories.json")
+    try:
+        monkeypatch.setattr(sources, "_SIDECAR_FILES", {})
+        build_site(many, tmp_path / "again", **cache)
+        assert any(p.name == "more-categories.json" for p in map(Path, looked))
+    finally:
+        (many / "archive" / "more-categories.json").unlink()
 
 
 def test_a_changed_sidecar_reaches_cached_posts(tmp_path):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
@@ -13,7 +15,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from conftest import CONTENT
+from conftest import CONTENT, ROOT
 from helpers import build_site, html, permalink_page, read_markdown
 from pelican_wp_import.authors import AuthorProfile, apply_settings, first_sentence, gather_profiles, web_url
 from pelican_wp_import.cli import main
@@ -152,6 +154,43 @@ def test_articles_link_to_the_previous_and_next(demo):
     assert _target(demo, middle, soup.select_one("a[rel=next]")["href"]) == newest
     previous = _page(demo, "krakeholmen-station-budget-cut")
     assert _target(demo, middle, soup.select_one("a[rel=prev]")["href"]) == previous
+
+
+def _neighbour_links(out: Path) -> dict[str, list[tuple[str, str]]]:
+    return {page.relative_to(out).as_posix(): [(a["rel"][0], a["href"]) for a in html(page).select("nav.neighbours a")]
+            for page in sorted(out.rglob("post-*.html"))}
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_previous_and_next_are_the_same_without_the_plugin(tmp_path, newest_first):
+    """The plugin gives each article its neighbours once for all; the theme alone finds them itself."""
+    content = tmp_path / "content"
+    content.mkdir()
+    for day in (3, 1, 4, 2):
+        (content / f"post-{day}.md").write_text(f"Title: Post {day}\nDate: 2024-01-0{day}\n\nText {day}.\n")
+    built = {}
+    for plugins in ('["pelican_wp_import"]', "[]"):
+        out = tmp_path / f"out-{len(plugins)}"
+        # separate processes: a plugin's signal handlers stay connected for the rest of a process
+        subprocess.run([sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / "pelicanconf.py"), "-o",
+                        str(out), "-q", "-e", f"PLUGINS={plugins}", f"NEWEST_FIRST_ARCHIVES={str(newest_first).lower()}",
+                        "ARTICLE_SAVE_AS=\"{slug}.html\"", "ARTICLE_URL=\"{slug}.html\""],
+                       check=True, cwd=ROOT, capture_output=True)
+        built[plugins] = _neighbour_links(out)
+    assert built["[]"] == built['["pelican_wp_import"]']
+    assert built["[]"]["post-2.html"] == [("prev", "./post-1.html"), ("next", "./post-3.html")]
+    assert built["[]"]["post-1.html"] == [("next", "./post-2.html")]
+
+
+def test_the_plugin_gives_each_article_its_neighbours_in_date_order():
+    from pelican_wp_import import mark_neighbours
+
+    first, second, third, draft = (SimpleNamespace(title=t) for t in ("first", "second", "third", "draft"))
+    mark_neighbours(SimpleNamespace(dates=[first, second, third], drafts=[draft]))
+    assert first.wp_neighbours == (None, second)
+    assert second.wp_neighbours == (first, third)
+    assert third.wp_neighbours == (second, None)
+    assert draft.wp_neighbours is None
 
 
 def test_featured_picture_shows_once_with_its_alt_text(demo):
