@@ -40,20 +40,26 @@ def test_workers_build_the_same_site_as_one_process(many, tmp_path, caplog):
     assert sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING") == warnings_alone
 
 
-def _count_conversions(monkeypatch):
-    from pelican_wp_import import preconvert
-
+def _record_calls(monkeypatch, module, name: str) -> list[tuple]:
+    """The arguments of every call to module.name from now on (the calls still go through)."""
     calls = []
-    real = preconvert.convert_post
-    monkeypatch.setattr(preconvert, "convert_post", lambda *a: calls.append(1) or real(*a))
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args: calls.append(args) or real(*args))
     return calls
 
 
+def _warm(tmp_path) -> dict:
+    """Settings for builds that share Pelican's content cache, in the build's own process."""
+    return {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
+            "WP_IMPORT_JOBS": 1}
+
+
 def test_a_warm_build_converts_nothing_and_builds_the_same(many, tmp_path, monkeypatch):
-    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
-             "WP_IMPORT_JOBS": 1}
+    from pelican_wp_import import preconvert
+
+    cache = _warm(tmp_path)
     cold = _pages(build_site(many, tmp_path / "cold", **cache))
-    calls = _count_conversions(monkeypatch)
+    calls = _record_calls(monkeypatch, preconvert, "convert_post")
     warm = _pages(build_site(many, tmp_path / "warm", **cache))
     assert calls == []  # neither the single-post files nor the array's posts were converted again
     assert [k for k in cold if cold[k] != warm.get(k)] == []
@@ -63,12 +69,9 @@ def test_a_warm_build_reads_no_json_file_again(many, tmp_path, monkeypatch):
     """Not even to learn that Pelican's reader takes a single-post file: that answer is cached too."""
     from pelican_wp_import import preconvert
 
-    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
-             "WP_IMPORT_JOBS": 1}
+    cache = _warm(tmp_path)
     cold = _pages(build_site(many, tmp_path / "cold", **cache))
-    loads = []
-    real = preconvert.load_file
-    monkeypatch.setattr(preconvert, "load_file", lambda path: loads.append(path) or real(path))
+    loads = _record_calls(monkeypatch, preconvert, "load_file")
     warm = _pages(build_site(many, tmp_path / "warm", **cache))
     assert loads == []
     assert [k for k in cold if cold[k] != warm.get(k)] == []
@@ -79,13 +82,10 @@ def test_a_warm_build_in_a_new_process_looks_into_no_json_file(many, tmp_path, m
     to find them again, as long as no file was added to or removed from the folder."""
     from pelican_wp_import import sources
 
-    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
-             "WP_IMPORT_JOBS": 1}
+    cache = _warm(tmp_path)
     cold = _pages(build_site(many, tmp_path / "cold", **cache))
     monkeypatch.setattr(sources, "_SIDECAR_FILES", {})  # what a new process starts with
-    looked = []
-    real = sources.may_be_sidecar
-    monkeypatch.setattr(sources, "may_be_sidecar", lambda path: looked.append(path) or real(path))
+    looked = _record_calls(monkeypatch, sources, "may_be_sidecar")
     warm = _pages(build_site(many, tmp_path / "warm", **cache))
     assert looked == []
     assert [k for k in cold if cold[k] != warm.get(k)] == []
@@ -94,7 +94,7 @@ def test_a_warm_build_in_a_new_process_looks_into_no_json_file(many, tmp_path, m
     try:
         monkeypatch.setattr(sources, "_SIDECAR_FILES", {})
         build_site(many, tmp_path / "again", **cache)
-        assert any(p.name == "more-categories.json" for p in map(Path, looked))
+        assert any(Path(path).name == "more-categories.json" for path, in looked)
     finally:
         (many / "archive" / "more-categories.json").unlink()
 
@@ -128,8 +128,7 @@ def test_a_changed_sidecar_reaches_cached_posts(tmp_path):
 def test_a_warm_build_hands_no_cached_file_to_the_workers(many, tmp_path, monkeypatch):
     from pelican_wp_import import preconvert
 
-    cache = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "CACHE_PATH": str(tmp_path / "cache"),
-             "WP_IMPORT_JOBS": 2}
+    cache = {**_warm(tmp_path), "WP_IMPORT_JOBS": 2}
     started = []
     real = preconvert.start
     monkeypatch.setattr(preconvert, "start", lambda generator: started.append(real(generator)) or started[-1])
