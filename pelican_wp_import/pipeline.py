@@ -1,6 +1,8 @@
 """One post through every room: resolve, clean, bios, markdown; out comes a Converted record."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .bios import display_name, extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
@@ -89,7 +91,7 @@ def _content_html(post: RawPost) -> str:
     return ""
 
 
-def _hand_written_excerpt(post: RawPost, content_text, sanitizer) -> str:
+def _hand_written_excerpt(post: RawPost, content_text: Callable[[], str], sanitizer) -> str:
     raw = post.data.get("excerpt")
     html = raw.get("rendered") if isinstance(raw, dict) else raw
     if not isinstance(html, str) or not plain_text(html) or is_automatic_excerpt(html, content_text):
