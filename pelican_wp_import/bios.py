@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bs4 import NavigableString, Tag
-
+from .htmltree import child_elements, children, classes, descendants, remove, text_of
 from .model import AuthorBio, Term
 from .text import plain_text
 
@@ -56,20 +55,20 @@ def display_name(name: str) -> str:
     return " ".join(words).strip(" ,;:")
 
 
-def extract_bios(root: Tag, known_names: list[str]) -> list[AuthorBio]:
+def extract_bios(root, known_names: list[str]) -> list[AuthorBio]:
     """Remove the trailing run of bio paragraphs from root and return them, in page order."""
     known = {name_key(n) for n in known_names if n}
-    blocks = [c for c in root.contents if isinstance(c, Tag)]
+    blocks = child_elements(root)
     while blocks and _is_footnotes(blocks[-1]):
         blocks.pop()  # WordPress puts the footnotes block last, after the bios
     container = _bio_container(blocks)
     if container is not None:
-        blocks = [c for c in container.contents if isinstance(c, Tag)]
+        blocks = child_elements(container)
     about_at = _about_marker(blocks)
-    found: list[tuple[Tag, AuthorBio]] = []
+    found: list[tuple[object, AuthorBio]] = []
     for block in reversed(blocks):
         marked = about_at is not None and blocks.index(block) > about_at
-        bio = read_bio(block, known, marked) if block.name in ("p", "div") else None
+        bio = read_bio(block, known, marked) if block.tag in ("p", "div") else None
         if bio is None:
             break
         found.append((block, bio))
@@ -78,47 +77,47 @@ def extract_bios(root: Tag, known_names: list[str]) -> list[AuthorBio]:
     found.reverse()
     first = blocks.index(found[0][0])
     if about_at is not None and about_at == first - 1:
-        blocks[about_at].decompose()
+        remove(blocks[about_at])
     for block, _ in found:
-        block.decompose()
-    if container is not None and not container.get_text(strip=True):
-        container.decompose()
+        remove(block)
+    if container is not None and not any(text.strip() for text in container.itertext()):
+        remove(container)
     return [bio for _, bio in found]
 
 
-def _is_footnotes(block: Tag) -> bool:
-    return "wp-block-footnotes" in block.get("class", []) or "footnotes" in block.get("class", [])
+def _is_footnotes(block) -> bool:
+    return "wp-block-footnotes" in classes(block) or "footnotes" in classes(block)
 
 
-def _bio_container(blocks: list[Tag]) -> Tag | None:
+def _bio_container(blocks: list):
     """A last block that wraps the bios, like <div class="author-bio">."""
-    if not blocks or blocks[-1].name not in ("div", "section", "aside", "footer"):
+    if not blocks or blocks[-1].tag not in ("div", "section", "aside", "footer"):
         return None
-    classes = " ".join(blocks[-1].get("class", [])) + " " + (blocks[-1].get("id") or "")
-    return blocks[-1] if re.search(r"author|bio|byline|contributor", classes, re.I) else None
+    names = " ".join(classes(blocks[-1])) + " " + (blocks[-1].get("id") or "")
+    return blocks[-1] if re.search(r"author|bio|byline|contributor", names, re.I) else None
 
 
-def _about_marker(blocks: list[Tag]) -> int | None:
+def _about_marker(blocks: list) -> int | None:
     """Index of an 'About the author' heading or a rule that opens the final run of paragraphs."""
     for index in range(len(blocks) - 1, -1, -1):
         block = blocks[index]
-        if block.name == "hr":
+        if block.tag == "hr":
             return index
-        if re.fullmatch(r"h[1-6]", block.name or "") or (block.name == "p" and _is_heading_like(block)):
-            return index if _ABOUT_HEADING.match(plain_text(block.get_text(" "))) else None
-        if block.name != "p":
+        if re.fullmatch(r"h[1-6]", block.tag) or (block.tag == "p" and _is_heading_like(block)):
+            return index if _ABOUT_HEADING.match(plain_text(text_of(block, " "))) else None
+        if block.tag != "p":
             return None
     return None
 
 
-def _is_heading_like(p: Tag) -> bool:
-    children = [c for c in p.contents if not (isinstance(c, NavigableString) and not c.strip())]
-    return len(children) == 1 and isinstance(children[0], Tag) and children[0].name in ("strong", "b")
+def _is_heading_like(p) -> bool:
+    content = [c for c in children(p) if not (isinstance(c, str) and not c.strip())]
+    return len(content) == 1 and not isinstance(content[0], str) and content[0].tag in ("strong", "b")
 
 
-def read_bio(block: Tag, known: set[str], marked: bool) -> AuthorBio | None:
+def read_bio(block, known: set[str], marked: bool) -> AuthorBio | None:
     """An AuthorBio when the paragraph is marked as one; None for article text."""
-    text = plain_text(block.get_text(" "))
+    text = plain_text(text_of(block, " "))
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     if not text or len(text) > 1500:
         return None
@@ -153,15 +152,15 @@ def _verb_follows(text: str, name: str) -> bool:
     return bool(_BIO_VERB.match(rest))
 
 
-def _lead_name(block: Tag, text: str) -> _Lead | None:
+def _lead_name(block, text: str) -> _Lead | None:
     """The name a bio opens with: set apart in its own element, or two to five capitalised words."""
-    first = next((c for c in block.contents if not (isinstance(c, NavigableString) and not c.strip())), None)
-    if isinstance(first, Tag) and first.name in _SET_APART:
-        name = plain_text(first.get_text(" "))
+    first = next((c for c in children(block) if not (isinstance(c, str) and not c.strip())), None)
+    if first is not None and not isinstance(first, str) and first.tag in _SET_APART:
+        name = plain_text(text_of(first, " "))
         if _looks_like_name(name):
-            href = first.get("href", "") if first.name == "a" else ""
+            href = first.get("href", "") if first.tag == "a" else ""
             inner_link = next(_links_in(first), None)
-            return _Lead(name, True, href or (inner_link["href"] if inner_link else ""))
+            return _Lead(name, True, href or (inner_link.get("href") if inner_link is not None else ""))
     words = text.split()
     taken: list[str] = []
     for word in words[:7]:
@@ -184,16 +183,16 @@ def _looks_like_name(name: str) -> bool:
                                          for w in words) and len(name) <= 80
 
 
-def _author_link(block: Tag) -> str:
+def _author_link(block) -> str:
     for link in _links_in(block):
-        if _AUTHOR_PAGE.search(link["href"]) or _MORE_ABOUT.match(plain_text(link.get_text(" "))):
-            return link["href"]
+        if _AUTHOR_PAGE.search(link.get("href")) or _MORE_ABOUT.match(plain_text(text_of(link, " "))):
+            return link.get("href")
     return ""
 
 
-def _links_in(tag: Tag):
-    """The <a href> inside tag, in document order (a plain walk: bs4's find_all builds a matcher each call)."""
-    return (node for node in tag.descendants if isinstance(node, Tag) and node.name == "a" and "href" in node.attrs)
+def _links_in(tag):
+    """The <a href> inside tag, in document order."""
+    return (node for node in descendants(tag) if node.tag == "a" and node.get("href") is not None)
 
 
 def profile_bios(author: dict | None, coauthors: list[Term]) -> list[AuthorBio]:

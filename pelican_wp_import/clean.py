@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from lxml import etree
 
-from .htmltree import parse_body
+from .htmltree import (GONE, child_elements, children, classes, clear, descendants, is_element, items_after,
+                       parse_body, remove, set_text, text_of, to_html, unwrap)
 
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
 # Deeper than this, wrapper tags are unwrapped: real posts never nest so far, and the converter
@@ -46,9 +47,9 @@ _DOCUMENT_END = re.compile(r"</(?:html|body)\s*>", re.I)
 
 @dataclass
 class Cleaned:
-    """A post body as a parsed tree, with what cleaning had to say about it."""
+    """A post body as a parsed tree (its <body> element), with what cleaning had to say about it."""
 
-    root: Tag
+    root: etree._Element
     has_more: bool = False
     warnings: list[str] = field(default_factory=list)
     links: list = field(default_factory=list)  # every <a href>, as found before cleaning
@@ -90,7 +91,7 @@ class Inventory:
     paragraphs: list = field(default_factory=list)
     bracketed_texts: list = field(default_factory=list)  # text with '[' outside code: maybe shortcodes
     too_deep: list = field(default_factory=list)  # tags at MAX_NESTING that still hold tags
-    more_span: Tag | None = None  # how the REST API renders <!--more-->: <span id="more-123"></span>
+    more_span: etree._Element | None = None  # how the REST API renders <!--more-->: <span id="more-123"></span>
     caption_boxes: list = field(default_factory=list)  # div.wp-caption, figure.wp-caption
     caption_texts: list = field(default_factory=list)  # .wp-caption-text
     galleries: list = field(default_factory=list)  # div.gallery, a classic [gallery]
@@ -103,31 +104,41 @@ class Inventory:
 
 _CLUTTER_TAGS = frozenset(("script", "style", "noscript", "title"))
 _CAPTION_CLASSES = frozenset(("wp-caption", "wp-caption-text", "gallery"))
+_TEXT = object()  # marks a string on take_inventory's stack
 
 
-def take_inventory(root: Tag) -> Inventory:
+def take_inventory(root) -> Inventory:
     """Walk the tree once, in document order, without recursion."""
     found = Inventory()
-    stack = [(child, 1, False) for child in reversed(root.contents)]
+    bracketed = found.bracketed_texts
+    # (node, depth, inside code), or (_TEXT, string, inside code)
+    stack: list = [(_TEXT, root.text, False)] if root.text else []
+    for child in reversed(root):
+        if child.tail:
+            stack.append((_TEXT, child.tail, False))
+        stack.append((child, 1, False))
     while stack:
         node, depth, in_code = stack.pop()
-        if isinstance(node, Comment):
-            found.comments.append(node)
+        if node is _TEXT:
+            if not in_code and "[" in depth:
+                bracketed.append(depth)
             continue
-        if isinstance(node, NavigableString):
-            if not in_code and "[" in node:
-                found.bracketed_texts.append(node)
+        name = node.tag
+        if name.__class__ is not str:
+            if name is etree.Comment:
+                found.comments.append(node)
             continue
-        name = node.name
-        classes = node.attrs.get("class") or ()
+        attributes = node.attrib
+        class_value = attributes.get("class")
+        classes = class_value.split() if class_value else ()
         if name in _CLUTTER_TAGS or "wp-block-spacer" in classes:
             found.clutter.append(node)
             continue
         if name == "p":
             found.paragraphs.append(node)
-        elif name == "a" and "href" in node.attrs:
+        elif name == "a" and "href" in attributes:
             found.links.append(node)
-        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.attrs.get("id") or ""):
+        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(attributes.get("id") or ""):
             found.more_span = node
         if classes and _CAPTION_CLASSES.intersection(classes):
             if "wp-caption" in classes and name in ("div", "figure"):
@@ -137,11 +148,16 @@ def take_inventory(root: Tag) -> Inventory:
             if "gallery" in classes and name == "div":
                 found.galleries.append(node)
         if depth >= MAX_NESTING:
-            if any(isinstance(c, Tag) for c in node.contents):
+            if any(is_element(child) for child in node):
                 found.too_deep.append(node)
             continue
         code = in_code or name in ("pre", "code")
-        stack.extend((child, depth + 1, code) for child in reversed(node.contents))
+        for child in reversed(node):
+            if child.tail:
+                stack.append((_TEXT, child.tail, code))
+            stack.append((child, depth + 1, code))
+        if node.text:
+            stack.append((_TEXT, node.text, code))
     return found
 
 
@@ -221,7 +237,7 @@ def _caption_shortcode_to_figure(match: re.Match) -> str:
 
 # --- structure ---------------------------------------------------------------------------------
 
-def flatten_deep_nesting(too_deep: list[Tag], warnings: list[str]) -> None:
+def flatten_deep_nesting(too_deep: list, warnings: list[str]) -> None:
     """Tags nested deeper than MAX_NESTING keep their text and lose their inner tags.
 
     Replacing each too-deep subtree by its text is linear; unwrapping tag by tag walked every
@@ -231,142 +247,253 @@ def flatten_deep_nesting(too_deep: list[Tag], warnings: list[str]) -> None:
         return
     inner = 0
     for tag in too_deep:
-        inner += sum(1 for _ in tag.find_all(True))
-        text = tag.get_text()
-        tag.clear()
-        tag.append(text)
+        inner += sum(1 for _ in descendants(tag))
+        text = text_of(tag)
+        clear(tag)
+        set_text(tag, text or None)
     warnings.append(f"HTML nested more than {MAX_NESTING} levels deep; {inner} inner tags unwrapped, "
                     "their text kept")
 
 
-def drop_clutter(root: Tag, found: Inventory) -> bool:
+def drop_clutter(root, found: Inventory) -> bool:
     """Remove comments, scripts, spacers and empty paragraphs; mark <!--more-->. True if it was there."""
     has_more = False
     for comment in found.comments:
-        if not has_more and comment.strip().lower().startswith("more"):
+        if not has_more and (comment.text or "").strip().lower().startswith("more"):
             has_more = True
             _mark_more(comment, root)
-        comment.extract()
+        remove(comment)
     for tag in found.clutter:
-        tag.decompose()
+        remove(tag)
     for p in found.paragraphs:
-        if p.parent is not None and all(isinstance(c, NavigableString) and not c.strip(" \t\r\n\u00a0")
-                                        for c in p.contents):
-            p.decompose()
+        if p.getparent() is not None and all(isinstance(c, str) and not c.strip(" \t\r\n\u00a0")
+                                             for c in children(p)):
+            remove(p)
     if not has_more and found.more_span is not None:
         has_more = True
         _mark_more(found.more_span, root)
-        found.more_span.decompose()
+        remove(found.more_span)
     return has_more
 
 
-def _mark_more(comment: Comment, root: Tag) -> None:
+def _new_paragraph(text: str | None = None):
+    p = etree.Element("p")
+    p.text = text
+    return p
+
+
+def _mark_more(comment, root) -> None:
     """Put the more marker between top-level blocks where <!--more--> was, splitting its paragraph."""
-    marker = BeautifulSoup(f"<p>{MORE_SENTINEL}</p>", "html.parser").p
+    marker = _new_paragraph(MORE_SENTINEL)
     top = _lift_to_top(comment, root)
     if top is comment or not _has_text_before(comment, top):
-        top.insert_before(marker)
+        top.addprevious(marker)
         return
-    top.insert_after(marker)
-    rest = list(comment.next_siblings)
-    if comment.parent is top and top.name == "p" and any(str(node).strip() for node in rest):
-        after = BeautifulSoup("<p></p>", "html.parser").p
-        for node in rest:
-            after.append(node.extract())
-        marker.insert_after(after)
+    # right after top, before the text that follows it
+    marker.tail, top.tail = top.tail, None
+    top.addnext(marker)
+    if comment.getparent() is top and top.tag == "p" and any(
+            not isinstance(node, str) or node.strip() for node in items_after(comment)):
+        after = _new_paragraph()
+        set_text(after, comment.tail)
+        comment.tail = None
+        for node in list(comment.itersiblings()):
+            after.append(node)
+        after.tail, marker.tail = marker.tail, None
+        marker.addnext(after)
 
 
-def _has_text_before(node, top: Tag) -> bool:
-    for piece in top.descendants:
-        if piece is node:
-            return False
-        if isinstance(piece, NavigableString) and not isinstance(piece, Comment) and piece.strip():
+def _has_text_before(node, top) -> bool:
+    for event, element in etree.iterwalk(top, events=("start", "end", "comment")):
+        if event == "start":
+            if element is node:
+                return False
+            if element.text and element.text.strip():
+                return True
+        elif event == "comment":
+            if element is node:
+                return False
+            if element.tail and element.tail.strip():
+                return True
+        elif element is not top and element.tail and element.tail.strip():
             return True
     return False
 
 
-def _lift_to_top(node, root: Tag):
+def _lift_to_top(node, root):
     """The ancestor of node that is a direct child of root (or node itself)."""
-    while node.parent is not None and node.parent is not root:
-        node = node.parent
+    parent = node.getparent()
+    while parent is not None and parent is not root:
+        node, parent = parent, parent.getparent()
     return node
 
 
-def wpautop(root: Tag) -> None:
+def wpautop(root) -> None:
     """Wrap top-level text runs separated by blank lines in paragraphs, as WordPress's wpautop does."""
+    if not any(isinstance(item, str) and item.strip() or not isinstance(item, str) and item.tag not in BLOCK_TAGS
+               for item in children(root)):
+        return  # blocks and the white space between them: the usual post
+    # the top level again, each run of text and inline elements between blocks wrapped
+    items: list = [root.text] if root.text else []
+    for child in root:
+        items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    sequence: list = []
     run: list = []
-    for child in list(root.contents) + [None]:
-        if child is not None and (isinstance(child, NavigableString) or child.name not in BLOCK_TAGS):
-            run.append(child)
+    for item in items + [None]:
+        if item is not None and (isinstance(item, str) or item.tag not in BLOCK_TAGS):
+            run.append(item)
             continue
         if run:
-            _wrap_run(run)
+            sequence.extend(_wrap_run(run))
         run = []
+        if item is not None:
+            sequence.append(item)
+    root.text = None
+    for child in list(root):
+        child.tail = None
+        root.remove(child)
+    for item in sequence:
+        if isinstance(item, str):
+            if len(root):
+                set_text(root[-1], (root[-1].tail or "") + item, tail=True)
+            else:
+                set_text(root, (root.text or "") + item)
+        else:
+            root.append(item)
 
 
-def _wrap_run(run: list) -> None:
-    if all(type(node) is NavigableString and not node.strip() for node in run):
-        return  # white space between blocks: no paragraph, and no need to print it to find out
-    # text as HTML again, entities and all: "&lt;b&gt;" in the text must not come back as a tag
-    text = "".join(n.output_ready("minimal") if isinstance(n, NavigableString) else str(n) for n in run)
-    if not text.strip():
-        return
-    paragraphs = [p for p in _BLANK_LINE.split(text) if p.strip()]
-    html = "".join(f"<p>{p.strip()}</p>" for p in paragraphs)
-    new = BeautifulSoup(html, "html.parser")
-    anchor = run[0]
-    for p in list(new.contents):
-        anchor.insert_before(p)
+def _wrap_run(run: list) -> list:
+    """The paragraphs a run of top-level text and inline elements makes (or the run, if only space)."""
+    if all(not node.strip() if isinstance(node, str) else not is_element(node) for node in run):
+        return run  # white space between blocks (and what removed elements left): no paragraph
+    if any(is_element(node) and _BLANK_LINE.search(to_html(node)) for node in run if not isinstance(node, str)):
+        return _wrap_run_as_text(run)
+    paragraphs: list[list] = [[]]
     for node in run:
-        node.extract()
+        if not isinstance(node, str):
+            if is_element(node):
+                paragraphs[-1].append(node)
+            continue
+        pieces = _BLANK_LINE.split(node)
+        for index, piece in enumerate(pieces):
+            if index:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(piece)
+    made = []
+    for pieces in paragraphs:
+        if pieces and isinstance(pieces[0], str):
+            pieces[0] = pieces[0].lstrip()
+        if pieces and isinstance(pieces[-1], str):
+            pieces[-1] = pieces[-1].rstrip()
+        pieces = [piece for piece in pieces if piece != ""]
+        if not pieces:
+            continue
+        p = _new_paragraph()
+        for piece in pieces:
+            if isinstance(piece, str):
+                if len(p):
+                    set_text(p[-1], (p[-1].tail or "") + piece, tail=True)
+                else:
+                    set_text(p, (p.text or "") + piece)
+            else:
+                piece.tail = None  # its tail is among the pieces already
+                _join_texts(piece)
+                p.append(piece)
+        made.append(p)
+    return made
+
+
+def _join_texts(element) -> None:
+    """Texts inside element that a removed element kept apart become one (wpautop writes the run out
+    as HTML and reads it again, and these were the same text in what it wrote)."""
+    for placeholder in [node for node in element.iter(GONE)]:
+        parent = placeholder.getparent()
+        previous = placeholder.getprevious()
+        if placeholder.tail:
+            if previous is None:
+                set_text(parent, (parent.text or "") + placeholder.tail)
+            else:
+                set_text(previous, (previous.tail or "") + placeholder.tail, tail=True)
+        parent.remove(placeholder)
+
+
+def _wrap_run_as_text(run: list) -> list:
+    """A run whose inline elements hold blank lines (scraped posts without <p>: <span>One.\n\nTwo.</span>):
+    split as text at every blank line, as wpautop does, and parsed again, which closes and reopens
+    the elements around each break."""
+    text = "".join(node.translate(_ESCAPES) if isinstance(node, str) else to_html(node) for node in run)
+    paragraphs = [p for p in _BLANK_LINE.split(text) if p.strip()]
+    body = parse_body("".join(f"<p>{p.strip()}</p>" for p in paragraphs))
+    made: list = [body.text] if body.text else []
+    for child in list(body):
+        tail, child.tail = child.tail, None
+        made.append(child)
+        if tail:
+            made.append(tail)
+    return made
+
+
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def normalise_captions(found: Inventory) -> None:
     """Every captioned image becomes <figure><img><figcaption>, whatever markup WordPress used."""
-    boxes = {id(box) for box in found.caption_boxes}
-    captioned: set[int] = set()
+    boxes = set(found.caption_boxes)
+    captioned: set = set()
     for gallery in found.galleries:
         _classic_gallery(gallery)
     for caption in found.caption_texts:  # in document order: a box's first caption is its caption
-        if caption.name == "figcaption":
+        if caption.tag == "figcaption":
             continue  # a gallery item's, done above
-        box = next((p for p in caption.parents if id(p) in boxes), None)
+        box = next((p for p in caption.iterancestors() if p in boxes), None)
         if box is None:
             # a caption whose wrapper lost its wp-caption class (themes and migrations drop it)
-            box = caption.parent
-            if box is None or box.name != "div" or not _holds_image(box):
+            box = caption.getparent()
+            if box is None or box.tag != "div" or not _holds_image(box):
                 continue
-            box.name, box.attrs = "figure", {"class": ["wp-caption"]}
-        if id(box) in captioned:
+            _rename(box, "figure", "wp-caption")
+        if box in captioned:
             continue
-        captioned.add(id(box))
-        caption.name, caption.attrs = "figcaption", {}
+        captioned.add(box)
+        _rename(caption, "figcaption")
     for box in found.caption_boxes:
-        box.name, box.attrs = "figure", {"class": ["wp-caption"]}
+        _rename(box, "figure", "wp-caption")
 
 
-def _holds_image(tag: Tag) -> bool:
-    return any(getattr(node, "name", None) == "img" for node in tag.descendants)
+def _rename(tag, name: str, class_name: str = "") -> None:
+    """A new name, and no attributes but the class given."""
+    tag.tag = name
+    tag.attrib.clear()
+    if class_name:
+        tag.set("class", class_name)
 
 
-def _classic_gallery(gallery: Tag) -> None:
+def _holds_image(tag) -> bool:
+    return any(node.tag == "img" for node in descendants(tag))
+
+
+def _with_class(tag, name: str) -> list:
+    return [node for node in descendants(tag) if name in classes(node)]
+
+
+def _classic_gallery(gallery) -> None:
     """A classic [gallery] (dl/dt/dd items) becomes a figure of figures."""
-    items = gallery.find_all(class_="gallery-item")
+    items = _with_class(gallery, "gallery-item")
     if not items:
         return
-    gallery.name = "figure"
-    gallery.attrs = {"class": ["gallery"]}
+    _rename(gallery, "figure", "gallery")
     for item in items:
-        item.name = "figure"
-        item.attrs = {}
-        for icon in item.find_all(class_="gallery-icon"):
-            icon.unwrap()
-        caption = item.find(class_="wp-caption-text")
+        _rename(item, "figure")
+        for icon in _with_class(item, "gallery-icon"):
+            unwrap(icon)
+        caption = next(iter(_with_class(item, "wp-caption-text")), None)
         if caption is not None:
-            caption.name = "figcaption"
-            caption.attrs = {}
-    for br in gallery.find_all("br", recursive=False):
-        br.decompose()
+            _rename(caption, "figcaption")
+    for br in [child for child in child_elements(gallery) if child.tag == "br"]:
+        remove(br)
 
 
 def warn_literal_shortcodes(texts: list, warnings: list[str]) -> None:

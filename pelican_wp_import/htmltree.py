@@ -1,76 +1,146 @@
-"""A post's HTML as a BeautifulSoup tree, built straight from lxml's parse.
+"""A post's HTML as an lxml tree, and the few ways the rest of the pipeline reads and edits it.
 
-BeautifulSoup's own lxml builder gets the same parse from libxml2 as a stream of Python callbacks,
-and spends most of a post's conversion time in them. Here lxml builds its tree in C, and one walk
-over it makes the bs4 objects the rest of the pipeline works on: the same tree, about three times
-sooner. What BeautifulSoup does to the parse is done the same way: whitespace-only text outside
-<pre> and <textarea> becomes one space or newline, class-like attributes become lists, text in
-<script>, <style> and <template> gets their string classes, and void elements print as <br/>.
+libxml2 builds the tree in C; everything after works on it directly. Two things about lxml's
+model matter to the rest of the pipeline:
+
+- text lives on elements: an element's first text is its .text, the text after it its .tail. A
+  node's content as a sequence of strings and elements is children(); strings stay apart where
+  a comment or a removed element stood between them, as in the page.
+- removing an element must not lose the text after it: remove() leaves a childless placeholder
+  (tag GONE) that holds it, which every reader here skips like a comment.
+
+White space is read as BeautifulSoup reads it: text that is only white space outside <pre> and
+<textarea> becomes one space, or one newline when it holds one.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
-from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import ProcessingInstruction
 from lxml import etree
 
-# The builder BeautifulSoup(html, "lxml") would use, for its HTML rules only: it parses nothing here.
-_RULES = LXMLTreeBuilder()
-_STRING_CLASSES = _RULES.string_containers
-_KEEPS_WHITESPACE = frozenset(_RULES.preserve_whitespace_tags)
-_VOID = frozenset(_RULES.empty_element_tags)
-_ATTRIBUTES = _RULES.attribute_dict_class
+# The tag of a removed element kept for the text after it.
+GONE = "wp-import-removed"
+# The attribute remove() marks what it takes out with.
+_REMOVED = "data-wp-import-removed"
+_KEEPS_WHITESPACE = frozenset(("pre", "textarea"))
 _ASCII_SPACES = " \n\t\x0c\r"
 
 
-class ParsedTag(Tag):
-    """A Tag whose find_parent(name) walks the parents directly.
-
-    markdownify asks every element for find_parent('pre'); bs4's general matcher made that a third
-    of the conversion time.
-    """
-
-    def find_parent(self, name=None, attrs={}, string=None, **kwargs):  # noqa: B006 - bs4's signature
-        if isinstance(name, str) and not attrs and string is None and not kwargs:
-            node = self.parent
-            while node is not None:
-                if node.name == name:
-                    return node
-                node = node.parent
-            return None
-        return super().find_parent(name, attrs, string, **kwargs)
-
-
-# libxml2 builds trees at most about 2,000 elements deep and drops what is deeper; BeautifulSoup's
-# own builder, fed by events, keeps it all. Posts that may nest deeper than this take that way.
+# libxml2 builds trees at most about 2,000 elements deep and drops what is deeper; fed by events
+# (BeautifulSoup's way, loaded only then), it keeps it all. Posts that may nest deeper take that way.
 MAX_TREE_DEPTH = 1000
 
 
-def parse_body(html: str) -> Tag:
-    """The <body> of html as a tree of bs4 objects (its parent is None when lxml built it)."""
+def parse_body(html: str):
+    """The <body> element of html."""
     # in <body> from the first character: a post that starts with <meta>, <link> or <style> would
     # otherwise open the page's <head>, and libxml2 keeps the HTML5 elements after it (<figure>,
     # <section>) in the head, out of the body and of the post
     html = "<body>" + html
     if not depth_at_most(html, MAX_TREE_DEPTH):
-        return _parse_by_events(html)
-    parser = etree.HTMLParser(recover=True, huge_tree=True)
-    parser.feed(html)  # feed(), not fromstring(): a pasted <?xml encoding=…?> is no error
-    document = parser.close()
-    body = document.find("body") if document is not None else None
-    return _build(body)
+        body = _parse_by_events(html)
+    else:
+        parser = etree.HTMLParser(recover=True, huge_tree=True)
+        parser.feed(html)  # feed(), not fromstring(): a pasted <?xml encoding=…?> is no error
+        document = parser.close()
+        body = document.find("body") if document is not None else None
+        if body is None:
+            body = etree.Element("body")
+    _fold_blank_text(body)
+    return body
 
 
-def _parse_by_events(html: str) -> Tag:
-    return BeautifulSoup(html, "lxml", element_classes={Tag: ParsedTag}).body
+def _fold_blank_text(body) -> None:
+    """Text that is only white space becomes " " or "\\n", except inside <pre> and <textarea>."""
+    for node in body.iter():
+        text = node.text
+        if text and node.tag.__class__ is str and not text.strip(_ASCII_SPACES) and not _keeps_whitespace(node):
+            node.text = "\n" if "\n" in text else " "
+        tail = node.tail
+        if tail and node is not body and not tail.strip(_ASCII_SPACES) and not _keeps_whitespace(node.getparent()):
+            node.tail = "\n" if "\n" in tail else " "
+
+
+def _keeps_whitespace(node) -> bool:
+    while node is not None:
+        if node.tag in _KEEPS_WHITESPACE:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _parse_by_events(html: str):
+    """BeautifulSoup's event-fed lxml parse for posts nested deeper than libxml2 builds trees, copied
+    into an lxml tree (which can hold any depth)."""
+    from bs4 import BeautifulSoup, Comment, NavigableString  # noqa: PLC0415 - rare, and slow to import
+
+    source = BeautifulSoup(html, "lxml").body
+    body = etree.Element("body")
+    stack = [(source, body)]
+    while stack:
+        node, element = stack.pop()
+        last = None
+        for child in node.contents:
+            if isinstance(child, NavigableString):
+                text = _xml_safe(str(child)) if type(child) in (NavigableString, Comment) else ""
+                if type(child) is Comment:
+                    try:
+                        last = etree.Comment(text)
+                    except ValueError:  # "--" or a final "-": a placeholder still keeps the texts apart
+                        last = etree.Element(GONE)
+                    element.append(last)
+                elif last is None:
+                    element.text = (element.text or "") + text
+                else:
+                    last.tail = (last.tail or "") + text
+                continue
+            last = etree.SubElement(element, _xml_name(child.name))
+            for key, value in child.attrs.items():
+                if _ATTRIBUTE_NAME.match(key):
+                    last.set(key, _xml_safe(" ".join(value) if isinstance(value, list) else str(value)))
+            stack.append((child, last))
+    return body
+
+
+_ATTRIBUTE_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+
+
+def _xml_name(name: str) -> str:
+    return name if _ATTRIBUTE_NAME.match(name) else "span"
+
+
+# Characters lxml refuses to hold (libxml2's parser keeps some of them, but no value set afterwards may).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udfff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def set_text(element, text: str | None, tail: bool = False) -> None:
+    """element.text (or .tail) = text; characters lxml cannot hold, which the parser may have let
+    through, are dropped rather than failing the post."""
+    try:
+        if tail:
+            element.tail = text
+        else:
+            element.text = text
+    except ValueError:
+        set_text(element, _xml_safe(text), tail)
+
+
+def set_attribute(element, key: str, value: str) -> None:
+    try:
+        element.set(key, value)
+    except ValueError:
+        element.set(key, _xml_safe(value))
 
 
 # Tags between < and a name: enough to tell how deep a post may nest, not to parse it.
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
-_VOID_NAMES = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+VOID = frozenset("area base br col embed hr img input link meta param source track wbr "
+                 "basefont bgsound command frame image isindex keygen menuitem nextid spacer".split())
 
 
 def depth_at_most(html: str, limit: int) -> bool:
@@ -81,7 +151,7 @@ def depth_at_most(html: str, limit: int) -> bool:
     depth, open_by_name = 0, Counter()
     for match in _TAG_TOKEN.finditer(html):
         name = match.group(2).lower()
-        if name in _VOID_NAMES:
+        if name in VOID:
             continue
         if not match.group(1):
             open_by_name[name] += 1
@@ -94,189 +164,212 @@ def depth_at_most(html: str, limit: int) -> bool:
     return True
 
 
-_EVENTS = ("start", "end", "comment", "pi")
+# --- reading ------------------------------------------------------------------------------------
+
+def is_element(node) -> bool:
+    """An element of the page: not text, a comment, or a removed element's placeholder."""
+    return not isinstance(node, str) and node.tag.__class__ is str and node.tag != GONE
 
 
-def _build(body) -> Tag:
-    """One walk over lxml's tree, without recursion (posts nest thousands deep), in document order.
-
-    Each node is made with its links to its parent, the sibling before it and the node before it in
-    document order (bs4 chains every node to the next); only the nodes before it are touched after.
-    """
-    root = _new_node(ParsedTag, _tag_fields("body", _attributes("body", body.attrib) if body is not None else
-                                            _ATTRIBUTES()), None, None, None)
-    if body is None:
-        return root
-    last = root
-    # per open element: its bs4 tag, whether it keeps white space, the class of its strings
-    stack = [(root, False, NavigableString)]
-    parent, keeps, strings = stack[-1]
-    text = body.text
-    for event, element in etree.iterwalk(body, events=_EVENTS):
-        if text:  # the text before this event: an element's first text, or the tail of the one before
-            if not keeps and not text.strip(_ASCII_SPACES):
-                text = "\n" if "\n" in text else " "
-            last = _add(_new_node(strings, _string_fields(), parent, last, text), parent, last)
-        if element is body:
-            text = None
-            continue
-        if event == "start":
-            name = element.tag
-            tag = _new_node(ParsedTag, _tag_fields(name, _attributes(name, element.attrib)), parent, last, None)
-            last = _add(tag, parent, last)
-            stack.append((tag, keeps or name in _KEEPS_WHITESPACE, _STRING_CLASSES.get(name, strings)))
-            parent, keeps, strings = stack[-1]
-            text = element.text
-            continue
-        if event == "end":
-            stack.pop()
-            parent, keeps, strings = stack[-1]
-        elif event == "comment":
-            last = _add(_new_node(Comment, _string_fields(), parent, last, element.text or ""), parent, last)
-        else:
-            last = _add(_new_node(ProcessingInstruction, _string_fields(), parent, last,
-                                  f"{element.target} {element.text or ''}"), parent, last)
-        text = element.tail
-    return root
+def children(element) -> list:
+    """element's content in order: strings and elements (comments and removed elements left out)."""
+    items = [element.text] if element.text else []
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str and tag != GONE:
+            items.append(child)
+        if child.tail:
+            items.append(child.tail)
+    return items
 
 
-def _add(node, parent: Tag, last):
-    """Put node last in parent and after last in document order; it is the new last."""
-    contents = parent.contents
-    if contents:
-        contents[-1].next_sibling = node
-    last.next_element = node
-    contents.append(node)
+def child_elements(element) -> list:
+    return [child for child in element if child.tag.__class__ is str and child.tag != GONE]
+
+
+def descendants(element):
+    """The elements inside element, in document order (not element itself)."""
+    for node in element.iterdescendants():
+        if node.tag.__class__ is str and node.tag != GONE:
+            yield node
+
+
+def text_of(element, separator: str = "") -> str:
+    """The text of element and everything inside it, the pieces joined by separator (not its tail)."""
+    return separator.join(element.itertext())
+
+
+def classes(element) -> list[str]:
+    value = element.get("class")
+    return value.split() if value else []
+
+
+def previous_element(element):
+    """The nearest element before element among its siblings, or None."""
+    node = element.getprevious()
+    while node is not None and not is_element(node):
+        node = node.getprevious()
     return node
 
 
-_new_object = object.__new__
-_new_str = str.__new__
-
-
-def _new_node(cls: type, fields: dict, parent, last, text):
-    """A bs4 node with its fields set in one go, as Tag.__init__ or the lxml builder would set them."""
-    node = _new_object(cls) if text is None else _new_str(cls, text)
-    fields["parent"] = parent
-    fields["previous_element"] = last
-    fields["previous_sibling"] = parent.contents[-1] if parent is not None and parent.contents else None
-    node.__dict__ = fields
-    return node
-
-
-def _tag_fields(name: str, attributes) -> dict:
-    fields = _TAG_FIELDS.get(name) or _tag_template(name)
-    fields = fields.copy()  # one C-level copy of the fields every tag of this name starts with
-    fields["attrs"] = attributes
-    fields["contents"] = []
-    fields["_namespaces"] = {}
-    return fields
-
-
-_TAG_FIELDS: dict[str, dict] = {}
-_MAX_TEMPLATES = 500
-
-
-def _tag_template(name: str) -> dict:
-    """The fields Tag.__init__ would give a tag of this name, its attributes and children aside."""
-    fields = {
-        "parser_class": None, "name": name, "namespace": None, "_namespaces": None, "prefix": None,
-        "sourceline": None, "sourcepos": None, "attribute_value_list_class": _RULES.attribute_value_list_class,
-        "attrs": None, "known_xml": False, "contents": None, "next_element": None, "next_sibling": None,
-        "hidden": False, "can_be_empty_element": name in _VOID, "cdata_list_attributes": _RULES.cdata_list_attributes,
-        "preserve_whitespace_tags": _RULES.preserve_whitespace_tags,
-        "interesting_string_types": ({_STRING_CLASSES[name]} if name in _STRING_CLASSES
-                                     else Tag.MAIN_CONTENT_STRING_TYPES),
-    }
-    if len(_TAG_FIELDS) < _MAX_TEMPLATES:  # posts can make up any number of tag names
-        _TAG_FIELDS[name] = fields
-    return fields
-
-
-def _string_fields() -> dict:
-    return {"hidden": False, "next_element": None, "next_sibling": None}
-
-
-def _attributes(name: str, attributes):
-    """bs4's attribute dict: class, rel and the other space-separated attributes as lists, by bs4's own
-    table of them (its method for this looks the table up for every attribute of every element)."""
-    if not len(attributes):
-        return _ATTRIBUTES()
-    values = _ATTRIBUTES(attributes)
-    lists = _LIST_ATTRIBUTES.get(name, _UNIVERSAL_LISTS)
-    for key in values:  # an element has an attribute or two; the table has more
-        if key in lists:
-            dict.__setitem__(values, key, _VALUE_LIST(_NON_WHITESPACE.findall(values[key])))
-    return values
-
-
-_UNIVERSAL_LISTS = frozenset(_RULES.cdata_list_attributes.get("*", ()))
-_LIST_ATTRIBUTES = {name: _UNIVERSAL_LISTS | names for name, names in _RULES.cdata_list_attributes.items()}
-_VALUE_LIST = _RULES.attribute_value_list_class
-_NON_WHITESPACE = re.compile(r"\S+")
-
-
-def dismantle(root: Tag) -> None:
-    """Break the links of a tree that is done with, so that it is freed at once.
-
-    Every node points at its parent and its neighbours: a tree is one big reference cycle, left for
-    Python's cyclic collector, which on a run of thousands of posts spent a fifth of the time
-    finding them. Nothing in the tree may be used afterwards.
-    """
-    nodes = [root]
-    node = root.next_element
+def items_before(element):
+    """The strings and elements before element among its siblings, nearest first."""
+    node = element.getprevious()
     while node is not None:
-        nodes.append(node)
-        node = node.next_element
-    for node in nodes:
-        node.__dict__.clear()
+        if node.tail:
+            yield node.tail
+        if is_element(node):
+            yield node
+        node = node.getprevious()
+    parent = element.getparent()
+    if parent is not None and parent.text:
+        yield parent.text
 
+
+def items_after(element):
+    """The strings and elements after element among its siblings, nearest first."""
+    if element.tail:
+        yield element.tail
+    node = element.getnext()
+    while node is not None:
+        if is_element(node):
+            yield node
+        if node.tail:
+            yield node.tail
+        node = node.getnext()
+
+
+def was_removed(element) -> bool:
+    """Whether element, or an element around it, was taken out of its tree with remove()."""
+    while element is not None:
+        if element.get(_REMOVED) is not None:
+            return True
+        element = element.getparent()
+    return False
+
+
+# --- editing ------------------------------------------------------------------------------------
+
+def remove(element) -> None:
+    """Take element out of the tree; the text after it stays where it was, as text of its own."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tag.__class__ is str:
+        element.set(_REMOVED, "")
+    if element.tail:
+        # a placeholder in its place keeps the tail: merged into the text before it, the two texts
+        # would read as one (spaces folded across them, brackets matched across them)
+        placeholder = etree.Element(GONE)
+        placeholder.tail = element.tail
+        element.tail = None
+        parent.replace(element, placeholder)
+    else:
+        parent.remove(element)
+
+
+def unwrap(element) -> None:
+    """Replace element by what it holds."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    at = parent.index(element)
+    if element.text:
+        placeholder = etree.Element(GONE)
+        placeholder.tail = element.text
+        parent.insert(at, placeholder)
+        at += 1
+    for child in list(element):
+        parent.insert(at, child)
+        at += 1
+    remove(element)
+
+
+def clear(element) -> None:
+    """Empty element of text and children, keeping its tag, attributes and tail."""
+    element.text = None
+    for child in list(element):
+        element.remove(child)
+
+
+# --- printing -----------------------------------------------------------------------------------
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-# Tags whose text bs4 prints by rules of its own: a tree holding one is left to bs4.
-_RAW_TEXT_TAGS = frozenset(("script", "style", "template", "textarea", "title"))
+_UNESCAPED_TEXT = frozenset(("script", "style"))
+# Attributes that hold a list of space-separated words, printed with single spaces between them:
+# the HTML standard's set, by element ("*": any element).
+_WORD_LIST_ATTRIBUTES = {"*": frozenset(("class", "accesskey", "dropzone"))}
+for _name, _attributes in (("a", ("rel", "rev")), ("link", ("rel", "rev")), ("td", ("headers",)),
+                           ("th", ("headers",)), ("form", ("accept-charset",)), ("object", ("archive",)),
+                           ("area", ("rel",)), ("icon", ("sizes",)), ("iframe", ("sandbox",)), ("output", ("for",))):
+    _WORD_LIST_ATTRIBUTES[_name] = _WORD_LIST_ATTRIBUTES["*"] | frozenset(_attributes)
 
 
-def to_html(root: Tag) -> str:
-    """str(root), the way bs4 prints a tree (attributes sorted, & < > escaped, void tags as <br/>),
-    in one plain walk; anything bs4 prints by rules of its own (CDATA, scripts) is left to bs4."""
+def to_html(element) -> str:
+    """element as HTML (without its tail): attributes sorted and quoted, & < > escaped in text and
+    values, void elements as <br/>, word lists with single spaces."""
     out: list[str] = []
-    stack: list = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, str):
-            if type(node) is NavigableString:
-                out.append(node.translate(_ESCAPES))
-            elif type(node) is Comment:
-                out.append(f"<!--{node}-->")
-            elif type(node) is _Closing:
-                out.append(node)
-            else:
-                return str(root)
-            continue
-        if node.hidden or node.prefix or node.name in _RAW_TEXT_TAGS:
-            return str(root)
-        attributes = []
-        for key, value in sorted(node.attrs.items()):
-            if isinstance(value, list):
-                value = " ".join(value)
-            elif not isinstance(value, str):
-                return str(root)
-            value = value.translate(_ESCAPES)
-            if '"' not in value:
-                attributes.append(f' {key}="{value}"')
-            elif "'" not in value:
-                attributes.append(f" {key}='{value}'")
-            else:
-                attributes.append(f' {key}="{value.replace(chr(34), "&quot;")}"')
-        if not node.contents and node.can_be_empty_element:
-            out.append(f"<{node.name}{''.join(attributes)}/>")
-            continue
-        out.append(f"<{node.name}{''.join(attributes)}>")
-        stack.append(_Closing(f"</{node.name}>"))
-        stack.extend(reversed(node.contents))
+    _print(element, out)
     return "".join(out)
 
 
-class _Closing(str):
-    """A closing tag waiting on to_html's stack."""
+def inner_html(element) -> str:
+    """What element holds, as HTML."""
+    out: list[str] = [element.text.translate(_ESCAPES)] if element.text else []
+    for child in element:
+        _print(child, out)
+        if child.tail:
+            out.append(child.tail.translate(_ESCAPES))
+    return "".join(out)
+
+
+def _print(root, out: list[str]) -> None:
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is str:
+            out.append(node)
+            continue
+        tag = node.tag
+        if tag.__class__ is not str:
+            if tag is etree.Comment:
+                out.append(f"<!--{node.text or ''}-->")
+            elif tag is etree.ProcessingInstruction:
+                out.append(f"<?{node.target} {node.text or ''}>")
+        elif tag != GONE:
+            out.append(_start_tag(node))
+            if not len(node) and node.text is None and tag in VOID:
+                out[-1] = out[-1][:-1] + "/>"
+            else:
+                closing = f"</{tag}>"
+                text = node.text
+                if text and tag not in _UNESCAPED_TEXT:
+                    text = text.translate(_ESCAPES)
+                if text:
+                    out.append(text)
+                stack.append(closing)
+                for child in reversed(node):
+                    if child.tail:
+                        stack.append(child.tail.translate(_ESCAPES))
+                    stack.append(child)
+                continue
+        # a comment's or placeholder's tail is printed by its parent's loop
+
+
+def _start_tag(node) -> str:
+    attributes = node.attrib
+    if not len(attributes):
+        return f"<{node.tag}>"
+    words = _WORD_LIST_ATTRIBUTES.get(node.tag, _WORD_LIST_ATTRIBUTES["*"])
+    printed = []
+    for key, value in sorted(attributes.items()):
+        if key in words:
+            value = " ".join(value.split())
+        value = value.translate(_ESCAPES)
+        if '"' not in value:
+            printed.append(f' {key}="{value}"')
+        elif "'" not in value:
+            printed.append(f" {key}='{value}'")
+        else:
+            printed.append(f' {key}="{value.replace(chr(34), "&quot;")}"')
+    return f"<{node.tag}{''.join(printed)}>"

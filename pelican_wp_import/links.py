@@ -5,8 +5,7 @@ import posixpath
 import re
 from urllib.parse import parse_qs, unquote
 
-from bs4 import Tag
-
+from .htmltree import was_removed
 from .markdown import markdown_url
 from .text import split_url
 
@@ -48,12 +47,12 @@ def may_be_a_post(href: str, host: str) -> bool:
     return same_site and (parts.path not in ("", "/") or id_in(href) is not None)
 
 
-def link_candidates(anchors: list[Tag], own_link: str) -> list[str]:
-    """Of a post's <a> tags, the addresses that may point at another post of the same site.
+def link_candidates(anchors: list, own_link: str) -> list[str]:
+    """Of a post's <a> elements, the addresses that may point at another post of the same site.
 
     Anchors taken out of the body since they were listed (a bio's links) are left out."""
     host = _host(own_link)
-    found = dict.fromkeys(a["href"].strip() for a in anchors if not a.decomposed and "href" in a.attrs)
+    found = dict.fromkeys(a.get("href").strip() for a in anchors if a.get("href") is not None and not was_removed(a))
     return [href for href in found if may_be_a_post(href, host)]
 
 

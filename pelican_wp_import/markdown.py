@@ -1,7 +1,10 @@
-"""WordPress HTML to Markdown: a markdownify converter with one convert_<tag> method per construct.
+"""WordPress HTML to Markdown: one walk over the cleaned lxml tree, one convert_<tag> method per construct.
 
-What Markdown cannot say faithfully (captions, embeds, tables with block cells) stays as a small
-block of clean HTML, which every Markdown processor passes through.
+The rules are markdownify's (ATX headings, "-" bullets, <sub>/<sup> kept as HTML), written here for
+lxml's tree: white space folded outside <pre>, whitespace-only text dropped next to blocks and at
+their edges, newlines between blocks collapsed to a blank line. What Markdown cannot say faithfully
+(captions, embeds, tables with block cells) stays as a small block of clean HTML, which every
+Markdown processor passes through.
 """
 from __future__ import annotations
 
@@ -9,11 +12,8 @@ import re
 import threading
 from urllib.parse import quote
 
-from bs4 import Comment, Doctype, NavigableString, Tag
-from bs4.element import PreformattedString
-from markdownify import ATX, MarkdownConverter
-
-from .htmltree import to_html
+from .htmltree import (child_elements, children, classes, descendants, items_after, items_before, previous_element,
+                       remove, set_attribute, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -102,40 +102,41 @@ _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twi
                         "mastodon-embed", "wp-embedded-content"}
 
 
-class WordPressConverter(MarkdownConverter):
+class WordPressConverter:
     """Markdown for WordPress markup. convert_post() converts one post; the footnote numbers start
     again with each, so an instance serves any number of posts (one thread at a time)."""
 
-    class Options(MarkdownConverter.DefaultOptions):
-        heading_style = ATX
-        bullets = "-"
-        sub_symbol = "<sub>"
-        sup_symbol = "<sup>"
-        escape_asterisks = False  # escape() below does it, with the rest of Markdown's syntax
-        escape_underscores = False
-        bs4_options = "lxml"
-
-    def __init__(self, **options):
-        super().__init__(**options)
+    def __init__(self):
         self.footnotes: dict[str, int] = {}
+        self._converters: dict[str, object] = {}
 
-    def convert_post(self, root: Tag) -> str:
+    def convert_post(self, root) -> str:
         self.footnotes = {}
-        return self.convert_soup(root)
+        return self.process_tag(root, set())
+
+    def _converter(self, name: str):
+        """The convert_<name> method for a tag name, or None: headings of any level go to convert_hN."""
+        try:
+            return self._converters[name]
+        except KeyError:
+            pass
+        method = getattr(self, "convert_" + _METHOD_NAME.sub("_", name), None) if name in _CONVERTED else None
+        heading = _HEADING_NAME.match(name)
+        if method is None and heading:
+            level = int(heading.group(1))
+            method = lambda el, text, parent_tags: self.convert_hN(level, el, text, parent_tags)  # noqa: E731
+        self._converters[name] = method
+        return method
 
     # --- traversal ----------------------------------------------------------------------------
 
-    def process_tag(self, node, parent_tags=None):
-        """The same walk as markdownify's, with the per-child work it repeats done once.
+    def process_tag(self, node, parent_tags: set) -> str:
+        """The Markdown of node: its children's joined, then its own conversion.
 
-        markdownify decides for every child whether its neighbours are blocks, runs a regex over
-        every converted child to find its newlines, and copies sets it could share; on a news
-        post that was most of the conversion. The rules are unchanged: whitespace-only text is
-        dropped at the edges of blocks and next to them, newlines between children collapse to
-        at most two, and nothing is collapsed inside <pre>.
+        Whitespace-only text is dropped at the edges of blocks and next to them, newlines between
+        children collapse to at most two, and nothing is collapsed inside <pre>.
         """
-        parent_tags = parent_tags if parent_tags is not None else set()
-        name = node.name
+        name = node.tag
         if name in _MAYBE_KEPT_AS_HTML and kept_as_html(node):
             # its children are not converted: what they would do to the tree (Markdown escapes in
             # addresses and alt text) must not show in the HTML
@@ -146,26 +147,24 @@ class WordPressConverter(MarkdownConverter):
         if name in _NOFORMAT_CONTEXT:
             inner_tags.add("_noformat")
         trim_inside = name in _WHITESPACE_BLOCKS
-        children = node.contents
-        last = len(children) - 1
+        items = children(node)
+        last = len(items) - 1
         pieces = []
-        for index, child in enumerate(children):
-            if isinstance(child, Tag):
-                # an empty block still parts the words on either side, whose spaces next to it were dropped
-                piece = self.process_tag(child, inner_tags) or (" " if _blockish(child) else "")
-            elif isinstance(child, (Comment, Doctype)):
-                continue
-            else:
-                if not child.strip() and _drop_whitespace(children, index, last, trim_inside):
+        for index, child in enumerate(items):
+            if child.__class__ is str:
+                if not child.strip() and _drop_whitespace(items, index, last, trim_inside):
                     continue
-                piece = self.process_text(child, inner_tags)
+                piece = self.process_text(child, items, index, node, inner_tags)
+            else:
+                # an empty block still parts the words on either side, whose spaces next to it were dropped
+                piece = self.process_tag(child, inner_tags) or (" " if child.tag in _BLOCKISH else "")
             if piece:
                 pieces.append(piece)
         if name == "pre" or "pre" in parent_tags:
             text = "".join(pieces)
         else:
             text = _join_collapsing_newlines(pieces)
-        convert = self.get_conv_fn_cached(name)
+        convert = self._converter(name)
         if convert is None:
             return text
         if name in _INLINE_MARKUP and _RAW_BLOCK_INSIDE.search(text) and not footnote_target(node):
@@ -173,11 +172,12 @@ class WordPressConverter(MarkdownConverter):
             # Python-Markdown passes the rest of that line through as HTML (a code span's "<script>" too):
             # the block keeps its own lines, the markup goes
             return text
-        return convert(node, text, parent_tags=parent_tags)
+        return convert(node, text, parent_tags)
 
     # --- text ---------------------------------------------------------------------------------
 
-    def escape(self, text, parent_tags):
+    @staticmethod
+    def escape(text: str, parent_tags) -> str:
         if not text:
             return ""
         if _MAYBE_SPECIAL.search(text):
@@ -188,38 +188,79 @@ class WordPressConverter(MarkdownConverter):
             text = _UNESCAPED_CLOSING_BRACKET.sub(r"\1\\]", text)  # it would end the link's text
         return text
 
-    def process_text(self, el, parent_tags=None):
-        """markdownify's text rules (fold white space outside <pre>, escape, trim next to blocks),
-        checking cheaply whether each applies before running it, then ours for line starts."""
-        parent_tags = parent_tags or set()
-        text = str(el)
+    def process_text(self, text: str, items: list, index: int, parent, parent_tags) -> str:
+        """A string among its parent's items: white space folded outside <pre>, Markdown escaped,
+        trimmed next to blocks, and a line-start marker escaped where the text starts a line."""
         if "pre" not in parent_tags:
             if "\n" in text or "\r" in text:
                 text = _NEWLINE_SPACE.sub("\n", text)
             if "\t" in text or "  " in text:
                 text = _SPACE_RUN.sub(" ", text)
-        prev, after, parent = el.previous_sibling, el.next_sibling, el.parent
-        inside_block = parent is not None and parent.name in _WHITESPACE_BLOCKS
-        ends_line = _blockish(after) or (inside_block and not after)
+        prev = items[index - 1] if index else None
+        after = items[index + 1] if index + 1 < len(items) else None
+        inside_block = parent.tag in _WHITESPACE_BLOCKS
+        ends_line = getattr(after, "tag", None) in _BLOCKISH or (inside_block and after is None)
         if "_noformat" not in parent_tags:
             # at a line's end nothing can follow a bracket and make it a link: a plain end stands in
             text = self.escape(text + _PLAIN_END, parent_tags)[:-1] if ends_line else self.escape(text, parent_tags)
-        if _blockish(prev) or (inside_block and not prev):
+        if getattr(prev, "tag", None) in _BLOCKISH or (inside_block and prev is None):
             text = text.lstrip(" \t\r\n")
         if ends_line:
             text = text.rstrip()
-        if text and _follows_break(el) and "pre" not in parent_tags:
+        if text and getattr(prev, "tag", None) == "br" and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
         if text and _may_open_block(text) and "_noformat" not in parent_tags \
-                and parent_tags.isdisjoint(_HEADINGS) and _starts_line(el):
+                and parent_tags.isdisjoint(_HEADINGS) and _starts_line(items, index, parent):
             text = _LINE_START.sub(_escape_line_start, text, count=1)
         return text
 
+    # --- headings and blocks ------------------------------------------------------------------
+
     def convert_hN(self, n, el, text, parent_tags):
         text = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group()), text.rstrip())
-        return super().convert_hN(n, el, text, parent_tags)
+        if "_inline" in parent_tags:
+            return text
+        text = _BLANKS.sub(" ", text.strip())
+        return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
-    # --- blocks -------------------------------------------------------------------------------
+    def convert_p(self, el, text, parent_tags):
+        text = text.strip(" \t\r\n")
+        if "_inline" in parent_tags:
+            return f" {text} "
+        return f"\n\n{text}\n\n" if text else ""
+
+    def convert_div(self, el, text, parent_tags):
+        text = text.strip()
+        if "_inline" in parent_tags:
+            return f" {text} "
+        return f"\n\n{text}\n\n" if text else ""
+
+    convert_article = convert_div
+    convert_section = convert_div
+    convert_dl = convert_div
+
+    def convert_dt(self, el, text, parent_tags):
+        text = _BLANKS.sub(" ", text.strip())
+        if "_inline" in parent_tags:
+            return f" {text} "
+        return f"\n\n{text}\n" if text else "\n"
+
+    def convert_dd(self, el, text, parent_tags):
+        text = text.strip()
+        if "_inline" in parent_tags:
+            return f" {text} "
+        if not text:
+            return "\n"
+        text = _QUOTED_LINE.sub(lambda m: "    " + m.group(1) if m.group(1) else "", text)
+        return ":" + text[1:] + "\n"
+
+    def convert_hr(self, el, text, parent_tags):
+        return "\n\n---\n\n"
+
+    def convert_br(self, el, text, parent_tags):
+        if "_inline" in parent_tags:
+            return text + " " if text else " "
+        return "  \n" + text
 
     def convert_pre(self, el, text, parent_tags):
         code = _code_text(el)
@@ -251,14 +292,17 @@ class WordPressConverter(MarkdownConverter):
 
     def convert_blockquote(self, el, text, parent_tags):
         text = _LEADING_BLANK_LINES.sub("", text or "").rstrip()
-        if "_inline" in parent_tags or not text:
-            return super().convert_blockquote(el, text, parent_tags)
-        # markdownify strips the first line's spaces too, which would take it out of a code block
+        if "_inline" in parent_tags:
+            return " " + text.strip(" \t\r\n") + " "
+        if not text.strip(" \t\r\n"):
+            return "\n"
+        # each line quoted, the first line's indentation kept (it may make a code block)
         quoted = _QUOTED_LINE.sub(lambda m: "> " + m.group(1) if m.group(1) else ">", text)
         return f"\n{quoted}\n\n"
 
     def convert_cite(self, el, text, parent_tags):
-        if "blockquote" in parent_tags and el.parent is not None and el.parent.name == "blockquote":
+        parent = el.getparent()
+        if "blockquote" in parent_tags and parent is not None and parent.tag == "blockquote":
             return f"\n\n<cite>{text.strip()}</cite>\n\n"
         return text
 
@@ -268,94 +312,186 @@ class WordPressConverter(MarkdownConverter):
     def convert_figcaption(self, el, text, parent_tags):
         return f"\n\n{text.strip()}\n\n"
 
+    def convert_q(self, el, text, parent_tags):
+        return f'"{text}"'
+
+    def convert_script(self, el, text, parent_tags):
+        return ""
+
+    convert_style = convert_script
+
+    # --- lists --------------------------------------------------------------------------------
+
+    def convert_ul(self, el, text, parent_tags):
+        if "li" in parent_tags:
+            return "\n" + text.rstrip()  # a nested list: no newline after it
+        following = next((item for item in items_after(el) if item.__class__ is not str or item.strip()), None)
+        before_paragraph = following is not None and getattr(following, "tag", None) not in ("ul", "ol")
+        return "\n\n" + text + ("\n" if before_paragraph else "")
+
+    def convert_ol(self, el, text, parent_tags):
+        if "wp-block-footnotes" in classes(el):
+            return self._footnote_definitions(el, parent_tags)
+        return self.convert_ul(el, text, parent_tags)
+
+    def convert_li(self, el, text, parent_tags):
+        if "_fn" in parent_tags:
+            return text
+        text = text.strip()
+        if not text:
+            return "\n"
+        parent = el.getparent()
+        if parent is not None and parent.tag == "ol":
+            start = parent.get("start")
+            first = int(start) if start and start.isdecimal() else 1
+            bullet = f"{first + sum(1 for node in el.itersiblings('li', preceding=True))}. "
+        else:
+            bullet = "- "
+        width = len(bullet)
+        # Python-Markdown nests blocks in a list item only when indented by four spaces
+        indent = " " * max(LIST_INDENT, width)
+        item = bullet + _QUOTED_LINE.sub(lambda m: indent + m.group(1) if m.group(1) else "", text)[len(indent):]
+        item += "\n"
+        if "\n\n" in item.strip():
+            # an item of several blocks ends with a blank line, or the next bullet joins its paragraph
+            item = item.rstrip("\n") + "\n\n"
+        return item
+
+    def _footnote_definitions(self, el, parent_tags):
+        lines = []
+        for item in child_elements(el):
+            if item.tag != "li":
+                continue
+            number = self.footnotes.setdefault(item.get("id", ""), len(self.footnotes) + 1)
+            for back in [node for node in descendants(item) if node.tag == "a" and node.get("href") is not None]:
+                if back.get("href").startswith("#") and "".join(t.strip() for t in back.itertext()) in (
+                        "↩︎", "↩", "↑", "^"):
+                    remove(back)
+            body = self.process_tag(item, parent_tags | {"_fn"}).strip()
+            body = re.sub(r"^\s*-\s*", "", body).replace("\n", "\n    ")
+            lines.append(f"[^{number}]: {body}")
+        return "\n\n" + "\n".join(lines) + "\n\n"
+
+    # --- tables -------------------------------------------------------------------------------
+
+    def convert_table(self, el, text, parent_tags):
+        return "\n\n" + text.strip() + "\n\n"
+
+    def convert_caption(self, el, text, parent_tags):
+        return text.strip() + "\n\n"
+
     def convert_td(self, el, text, parent_tags):
         if "table" not in parent_tags:
             return _stray_cell(text)
-        return super().convert_td(el, text, parent_tags)
+        span = el.get("colspan")
+        columns = max(1, min(1000, int(span))) if span and span.isdigit() else 1
+        return " " + text.strip().replace("\n", " ") + " |" * columns
 
-    def convert_th(self, el, text, parent_tags):
-        if "table" not in parent_tags:
-            return _stray_cell(text)
-        return super().convert_th(el, text, parent_tags)
+    convert_th = convert_td
 
     def convert_tr(self, el, text, parent_tags):
         """A row of a pipe table (only tables is_simple_table accepts get here: no spans, a header
         row of <th> first), with the header's rule under it, or an empty header above a table
-        that has none. markdownify's rules, with its searches of the tree done as plain walks."""
+        that has none."""
         if "table" not in parent_tags:
             return _stray_cell(text)  # rows apart are blocks apart: "a</tr><tr>b" is not "ab"
         row = f"|{text}\n"
-        if _previous_tag(el) is not None:
+        if previous_element(el) is not None:
             return row  # not the first row: nothing above or below it
         cells = _row_cells(el)
         rule = f"| {' | '.join(['---'] * len(cells))} |\n"
-        parent = el.parent
-        if all(cell.name == "th" for cell in cells) or (
-                parent.name == "thead" and sum(1 for r in _child_tags(parent) if r.name == "tr") == 1):
+        parent = el.getparent()
+        if all(cell.tag == "th" for cell in cells) or (
+                parent.tag == "thead" and sum(1 for r in child_elements(parent) if r.tag == "tr") == 1):
             return row + rule
-        if parent.name != "tbody" or not _holds(parent.parent, ("thead",)) or _previous_tag(parent) is None:
+        if parent.tag != "tbody" or not _holds(parent.getparent(), ("thead",)) or previous_element(parent) is None:
             return f"| {' | '.join([''] * len(cells))} |\n" + rule + row  # a table without a header row
         return row
 
-    def convert_ol(self, el, text, parent_tags):
-        if "wp-block-footnotes" in el.get("class", []):
-            return self._footnote_definitions(el, parent_tags)
-        return self.convert_list(el, text, parent_tags)
+    # --- inline -------------------------------------------------------------------------------
 
     def convert_sup(self, el, text, parent_tags):
         target = footnote_target(el)
         if target:
             number = self.footnotes.setdefault(target, len(self.footnotes) + 1)
             return f"[^{number}]"
-        return super().convert_sup(el, text, parent_tags)
+        return _wrap_inline(text, parent_tags, "<sup>", "</sup>")
+
+    def convert_sub(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "<sub>", "</sub>")
+
+    def convert_strong(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "**", "**")
+
+    def convert_em(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "*", "*")
+
+    def convert_del(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "~~", "~~")
+
+    convert_b = convert_strong
+    convert_i = convert_em
+    convert_s = convert_del
 
     def convert_img(self, el, text, parent_tags):
-        _load_lazy_image(el)
-        if unsafe_url_scheme(el.get("src") or "", image=True):
-            del el["src"]
-        _markdown_safe_attributes(el, "src")
-        if isinstance(el.get("alt"), str):
-            el["alt"] = markdown_alt(el["alt"])
-        return _entity_quoted_title(super().convert_img(el, text, parent_tags), el)
+        src = el.get("src")
+        lazy = el.get("data-src") or el.get("data-lazy-src")
+        if lazy and not _LOADED_SRC.match(src or ""):
+            src = lazy  # a lazy-load plugin's placeholder gives way to the image it stood in for
+        if unsafe_url_scheme(src or "", image=True):
+            src = None
+        src = markdown_url(src.strip()) if src else ""
+        title = _one_line(el.get("title") or "")
+        alt = markdown_alt(el.get("alt") or "")
+        if "_inline" in parent_tags:
+            return alt
+        return _entity_quoted_title(f"![{alt}]({src}{_title_part(title)})", title)
 
     def convert_a(self, el, text, parent_tags):
-        if unsafe_url_scheme(el.get("href") or ""):
-            del el["href"]  # the words stay; a script address is no link
-        _markdown_safe_attributes(el, "href")
-        # markdownify writes <href> when the text is the address; Python-Markdown reads that as a link
-        # only for a web address or an e-mail address, and as raw HTML otherwise: <img/src=x/onerror=…>
-        autolinks = self.options["autolinks"]
-        self.options["autolinks"] = autolinks and bool(_AUTOLINK.match(el.get("href") or ""))
-        try:
-            return _entity_quoted_title(super().convert_a(el, text, parent_tags), el)
-        finally:
-            self.options["autolinks"] = autolinks
-
-    def _footnote_definitions(self, el, parent_tags):
-        lines = []
-        for item in el.find_all("li", recursive=False):
-            number = self.footnotes.setdefault(item.get("id", ""), len(self.footnotes) + 1)
-            for back in item.find_all("a", href=True):
-                if back["href"].startswith("#") and back.get_text(strip=True) in ("↩︎", "↩", "↑", "^"):
-                    back.decompose()
-            body = self.process_tag(item, parent_tags=parent_tags | {"_fn"}).strip()
-            body = re.sub(r"^\s*-\s*", "", body).replace("\n", "\n    ")
-            lines.append(f"[^{number}]: {body}")
-        return "\n\n" + "\n".join(lines) + "\n\n"
-
-    def convert_li(self, el, text, parent_tags):
-        if "_fn" in parent_tags:
+        href = el.get("href")
+        if unsafe_url_scheme(href or ""):
+            href = None  # the words stay; a script address is no link
+        href = markdown_url(href.strip()) if href else href
+        title = _one_line(el.get("title") or "")
+        if "_noformat" in parent_tags:
             return text
-        item = super().convert_li(el, text, parent_tags)
-        bullet = _BULLET.match(item)
-        if bullet is None:
-            return item
-        width = len(bullet.group())
-        item = re.sub(rf"(?m)^ {{{width}}}", " " * max(LIST_INDENT, width), item)
-        if "\n\n" in item.strip():
-            # an item of several blocks ends with a blank line, or the next bullet joins its paragraph
-            item = item.rstrip("\n") + "\n\n"
-        return item
+        prefix, suffix, text = _chomp(text)
+        if not text:
+            return ""
+        # <address> when the text is the address; Python-Markdown reads that as a link only for a
+        # web address or an e-mail address, and as raw HTML otherwise: <img/src=x/onerror=…>
+        if href and _AUTOLINK.match(href) and text.replace(r"\_", "_") == href and not title:
+            return f"<{href}>"
+        if not href:
+            return text
+        return _entity_quoted_title(f"{prefix}[{text}]({href}{_title_part(title)}){suffix}", title)
+
+
+_METHOD_NAME = re.compile(r"[\[\]:-]")
+# Runs of ASCII white space, which a heading's or a term's line folds into one space (a no-break space stays).
+_BLANKS = re.compile(r"[\t \r\n]+")
+_HEADING_NAME = re.compile(r"h(\d+)")
+_CONVERTED = frozenset(name[len("convert_"):] for name in dir(WordPressConverter)
+                       if name.startswith("convert_") and name not in ("convert_post", "convert_hN"))
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """Inline markup's text without its edge spaces, and a space for each edge that had one
+    (<b> foo</b> is " **foo**", not "** foo**")."""
+    prefix = " " if text and text[0] == " " else ""
+    suffix = " " if text and text[-1] == " " else ""
+    return prefix, suffix, text.strip()
+
+
+def _wrap_inline(text: str, parent_tags, opening: str, closing: str) -> str:
+    if "_noformat" in parent_tags:
+        return text
+    prefix, suffix, text = _chomp(text)
+    return f"{prefix}{opening}{text}{closing}{suffix}" if text else ""
+
+
+def _title_part(title: str) -> str:
+    return ' "%s"' % title.replace('"', r"\"") if title else ""
 
 
 # Elements around whose edges markdownify drops whitespace-only text (and <pre>, outside it).
@@ -370,24 +506,15 @@ _NEWLINE_SPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
 _SPACE_RUN = re.compile(r"[\t ]+")
 
 
-def _is_content(node) -> bool:
-    """A tag, or text that is not only whitespace (comments and doctypes are not content)."""
-    if isinstance(node, Tag):
-        return True
-    if isinstance(node, (Comment, Doctype)) or node is None:
-        return False
-    return bool(node.strip())
+_BLOCKISH = _WHITESPACE_BLOCKS | {"pre", "hr"}
 
 
-def _blockish(node) -> bool:
-    return isinstance(node, Tag) and (node.name in _WHITESPACE_BLOCKS or node.name in ("pre", "hr"))
-
-
-def _drop_whitespace(children: list, index: int, last: int, trim_inside: bool) -> bool:
-    """Whether whitespace-only text at children[index] is dropped, by markdownify's rule."""
+def _drop_whitespace(items: list, index: int, last: int, trim_inside: bool) -> bool:
+    """Whether whitespace-only text at items[index] is dropped: at a block's edges, and next to a block."""
     if trim_inside and (index == 0 or index == last):
         return True
-    return (index > 0 and _blockish(children[index - 1])) or (index < last and _blockish(children[index + 1]))
+    return (index > 0 and getattr(items[index - 1], "tag", None) in _BLOCKISH) or (
+        index < last and getattr(items[index + 1], "tag", None) in _BLOCKISH)
 
 
 def _join_collapsing_newlines(pieces: list[str]) -> str:
@@ -462,40 +589,26 @@ def _one_line(text: str) -> str:
     return _WHITE_SPACE_RUN.sub(" ", text).strip()
 
 
-def _markdown_safe_attributes(el: Tag, url_attribute: str) -> None:
-    """The address and title of a link or image as Markdown can hold them (markdownify writes them as they are)."""
-    if isinstance(el.get(url_attribute), str):
-        el[url_attribute] = markdown_url(el[url_attribute].strip())
-    if isinstance(el.get("title"), str):
-        el["title"] = _one_line(el["title"])
-
-
-def _entity_quoted_title(markdown: str, el: Tag) -> str:
-    """markdownify writes a quote in a title as \\", which Python-Markdown keeps, backslash and all."""
-    title = el.get("title") or ""
+def _entity_quoted_title(markdown: str, title: str) -> str:
+    """A quote in a title written as \\" is kept by Python-Markdown, backslash and all: &quot; instead."""
     if '"' not in title:
         return markdown
     return markdown.replace(' "%s")' % title.replace('"', r'\"'), ' "%s")' % title.replace('"', "&quot;"))
 
 
-def _follows_break(el: NavigableString) -> bool:
-    prev = el.previous_sibling
-    return isinstance(prev, Tag) and prev.name == "br"
-
-
-def _starts_line(el: NavigableString) -> bool:
-    prev = _previous_output(el)
+def _starts_line(items: list, index: int, parent) -> bool:
+    """Whether items[index], a string of parent's, starts a line of the Markdown."""
+    prev = _previous_output(reversed(items[:index]))
     if prev is None:
-        parent = el.parent
         # text that opens a block starts a line; text that opens an inline element may too
-        while parent is not None and parent.name in ("span", "strong", "b", "em", "i", "a", "font"):
-            if _previous_output(parent) is not None:
+        while parent is not None and parent.tag in ("span", "strong", "b", "em", "i", "a", "font"):
+            if _previous_output(items_before(parent)) is not None:
                 return False
-            parent = parent.parent
+            parent = parent.getparent()
         return True
     # after a line break or a block (a rule, a figure), the text starts a line; when in doubt, it does:
     # a needless escape reads the same
-    return isinstance(prev, Tag) and prev.name not in _INLINE_ELEMENTS
+    return prev.__class__ is not str and prev.tag not in _INLINE_ELEMENTS
 
 
 # Elements that stay in the line of the text around them.
@@ -505,101 +618,95 @@ _INLINE_ELEMENTS = frozenset("a abbr b bdi bdo big cite code data del dfn em fon
 _SHOWN_WITHOUT_TEXT = ("img", "br", "hr", "iframe", "video", "audio", "object", "embed", "table")
 
 
-def _previous_output(node):
-    """The nearest sibling before node that puts something in the Markdown: not blank text, not an
-    empty element (an empty <span> before "1. " leaves the number at the start of the line)."""
-    prev = node.previous_sibling
-    while prev is not None:
-        if isinstance(prev, NavigableString):
+def _previous_output(before):
+    """Of the items before something (nearest first), the nearest that puts something in the Markdown:
+    not blank text, not an empty element (an empty <span> before "1. " leaves the number at the start
+    of the line)."""
+    for prev in before:
+        if prev.__class__ is str:
             if prev.strip():
                 return prev
-        elif prev.name in _SHOWN_WITHOUT_TEXT or _opens_with_text(prev) or prev.get_text().strip() \
-                or prev.find(_SHOWN_WITHOUT_TEXT):
+        elif prev.tag in _SHOWN_WITHOUT_TEXT or _opens_with_text(prev) or text_of(prev).strip() \
+                or any(node.tag in _SHOWN_WITHOUT_TEXT for node in descendants(prev)):
             return prev
-        prev = prev.previous_sibling
     return None
 
 
-def _opens_with_text(tag: Tag) -> bool:
+def _opens_with_text(tag) -> bool:
     """A quick yes for the usual case, an element whose first child is words (a link, a bold phrase)."""
-    contents = tag.contents
-    if not contents or type(contents[0]) is not NavigableString:
-        return False
-    return bool(contents[0]) and not contents[0].isspace()
+    first = tag.text
+    return bool(first) and not first.isspace()
 
 
-def _code_text(pre: Tag) -> str:
+def _code_text(pre) -> str:
     """The code as its author wrote it: entities decoded, markup around it dropped."""
-    # the visual editor writes line breaks in code as <br>, which get_text() would drop
-    code = "".join("\n" if isinstance(node, Tag) else str(node) for node in pre.descendants
-                   if isinstance(node, Tag) and node.name == "br"
-                   or isinstance(node, NavigableString) and not isinstance(node, PreformattedString))
-    first = pre.contents[0] if pre.contents else None
-    if isinstance(first, NavigableString) and first.startswith("\n"):
+    # the visual editor writes line breaks in code as <br>, which the text alone would lose
+    pieces: list[str] = []
+    _text_pieces(pre, pieces, ("br",))
+    code = "".join(pieces)
+    first = children(pre)[:1]
+    if first and first[0].__class__ is str and first[0].startswith("\n"):
         code = code[1:]  # HTML ignores a newline right after <pre>, not one after <pre><code>
     if code.endswith("\n"):  # the closing fence's line ends it
         code = code[:-1]
     return code
 
 
-def _inline_code_text(code: Tag) -> str:
+def _inline_code_text(code) -> str:
     """The text of inline code, with a line break where a block or <br> inside it parts its words."""
-    pieces = []
-    for node in code.descendants:
-        if isinstance(node, Tag):
-            if node.name in _WHITESPACE_BLOCKS or node.name in ("br", "pre"):
-                pieces.append("\n")
-        elif not isinstance(node, PreformattedString):  # comments are no text
-            pieces.append(str(node))
+    pieces: list[str] = []
+    _text_pieces(code, pieces, _BREAKS_IN_CODE)
     return "".join(pieces)
 
 
-def code_language(pre: Tag) -> str:
-    code = next((tag for tag in _tags_in(pre) if tag.name == "code"), None)
+_BREAKS_IN_CODE = _WHITESPACE_BLOCKS | {"br", "pre"}
+
+
+def _text_pieces(element, pieces: list[str], breaks) -> None:
+    """element's text in document order into pieces, with a newline for each element named in breaks."""
+    for item in children(element):
+        if item.__class__ is str:
+            pieces.append(item)
+            continue
+        if item.tag in breaks:
+            pieces.append("\n")
+        _text_pieces(item, pieces, breaks)
+
+
+def code_language(pre) -> str:
+    code = next((tag for tag in descendants(pre) if tag.tag == "code"), None)
     for tag in [pre] if code is None else [pre, code]:
-        for cls in tag.get("class", []):
+        for cls in classes(tag):
             match = _LANG_CLASS.match(cls)
             if match:
                 return match.group(1)
-        brush = _BRUSH.search(" ".join(tag.get("class", [])))
+        brush = _BRUSH.search(" ".join(classes(tag)))
         if brush:
             return brush.group(1)
-        if tag.get("lang") and re.fullmatch(r"[\w+#.-]+", tag["lang"]):
-            return tag["lang"]
-        if tag.get("data-lang") and re.fullmatch(r"[\w+#.-]+", tag["data-lang"]):
-            return tag["data-lang"]
+        if tag.get("lang") and re.fullmatch(r"[\w+#.-]+", tag.get("lang")):
+            return tag.get("lang")
+        if tag.get("data-lang") and re.fullmatch(r"[\w+#.-]+", tag.get("data-lang")):
+            return tag.get("data-lang")
     return ""
 
 
-def footnote_target(sup: Tag) -> str:
+def footnote_target(sup) -> str:
     """The id of the footnote a WordPress footnote marker points to, or ''."""
-    if not (sup.has_attr("data-fn") or "fn" in sup.get("class", [])):
+    if not (sup.get("data-fn") is not None or "fn" in classes(sup)):
         return ""
-    link = sup.find("a", href=True)
-    if link is None or not link["href"].startswith("#"):
+    link = next((node for node in descendants(sup) if node.tag == "a" and node.get("href") is not None), None)
+    if link is None or not link.get("href").startswith("#"):
         return sup.get("data-fn", "")
-    return link["href"][1:]
+    return link.get("href")[1:]
 
 
-def _child_tags(el: Tag):
-    return (child for child in el.contents if isinstance(child, Tag))
-
-
-def _row_cells(row: Tag) -> list[Tag]:
+def _row_cells(row) -> list:
     """The cells of a table row: its <td> and <th> children."""
-    return [cell for cell in _child_tags(row) if cell.name in ("td", "th")]
+    return [cell for cell in child_elements(row) if cell.tag in ("td", "th")]
 
 
-def _previous_tag(el: Tag):
-    """The nearest sibling before el that is an element (text between rows does not count)."""
-    node = el.previous_sibling
-    while node is not None and not isinstance(node, Tag):
-        node = node.previous_sibling
-    return node
-
-
-def _is_embed_quote(el: Tag) -> bool:
-    return bool(_EMBED_QUOTE_CLASSES & set(el.get("class", [])))
+def _is_embed_quote(el) -> bool:
+    return bool(_EMBED_QUOTE_CLASSES.intersection(classes(el)))
 
 
 # Elements that may stay HTML, and the test for each: embeds always; a table a pipe table cannot
@@ -608,43 +715,39 @@ _ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object"))
 _MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote"}
 
 
-def kept_as_html(el: Tag) -> bool:
-    name = el.name
+def kept_as_html(el) -> bool:
+    name = el.tag
     if name in _ALWAYS_HTML:
         return True
     if name == "table":
         return not is_simple_table(el)
     if name == "figure":
-        return "gallery" in el.get("class", []) or _holds(el, ("figcaption", "figure"))
+        return "gallery" in classes(el) or _holds(el, ("figcaption", "figure"))
     return name == "blockquote" and _is_embed_quote(el)
 
 
-def _load_lazy_image(img: Tag) -> None:
+def _load_lazy_image(img) -> None:
     """A lazy-load plugin's placeholder in src gives way to the image it stood in for."""
     lazy = img.get("data-src") or img.get("data-lazy-src")
     if lazy and not _LOADED_SRC.match(img.get("src", "")):
-        img["src"] = lazy
+        set_attribute(img, "src", lazy)
 
 
-def _holds(el: Tag, names: tuple[str, ...]) -> bool:
-    """True when a tag of one of these names is inside el (a plain walk: bs4's find() is slow here)."""
-    return any(getattr(node, "name", None) in names for node in el.descendants)
-
-
-def _tags_in(el: Tag):
-    return (node for node in el.descendants if isinstance(node, Tag))
+def _holds(el, names: tuple[str, ...]) -> bool:
+    """True when an element of one of these names is inside el."""
+    return any(node.tag in names for node in descendants(el))
 
 
 _BLOCKS_IN_CELLS = ("p", "ul", "ol", "br", "pre", "blockquote", "div", "figure", "table", "img", "hr")
 
 
-def is_simple_table(table: Tag) -> bool:
+def is_simple_table(table) -> bool:
     """A table a pipe table can hold: a header row first, no spans, one line of text per cell."""
-    rows = [tag for tag in _tags_in(table) if tag.name == "tr"]
+    rows = [tag for tag in descendants(table) if tag.tag == "tr"]
     if not rows or _holds(table, ("table",)):
         return False
     first = _row_cells(rows[0])
-    if not first or any(cell.name != "th" for cell in first):
+    if not first or any(cell.tag != "th" for cell in first):
         return False
     width = len(first)
     for row in rows:
@@ -659,25 +762,28 @@ def is_simple_table(table: Tag) -> bool:
     return True
 
 
-def tidy_for_html(el: Tag) -> Tag:
+def tidy_for_html(el):
     """Drop editor and theme attributes, and any script address, from HTML that stays HTML."""
-    for tag in [el, *_tags_in(el)]:
-        if tag.name == "img":
+    for tag in [el, *descendants(el)]:
+        if tag.tag == "img":
             _load_lazy_image(tag)
-        keep = _KEEP_ATTRS.get(tag.name, ("class",) if tag.name in ("figure", "blockquote", "div") else ())
-        tag.attrs = {k: v for k, v in tag.attrs.items() if k in keep and not _is_script_address(tag, k, v)}
+        keep = _KEEP_ATTRS.get(tag.tag, ("class",) if tag.tag in ("figure", "blockquote", "div") else ())
+        attributes = tag.attrib
+        for key, value in list(attributes.items()):
+            if key not in keep or _is_script_address(tag, key, value):
+                del attributes[key]
     return el
 
 
-def _is_script_address(tag: Tag, name: str, value) -> bool:
-    if name not in _URL_ATTRIBUTES or not isinstance(value, str):
+def _is_script_address(tag, name: str, value: str) -> bool:
+    if name not in _URL_ATTRIBUTES:
         return False
-    image = tag.name in ("img", "source") and name != "href"
+    image = tag.tag in ("img", "source") and name != "href"
     urls = [url for url, _ in srcset_candidates(value)] if name == "srcset" else [value]
     return any(unsafe_url_scheme(url, image=image) for url in urls)
 
 
-def raw_block(el: Tag, parent_tags=frozenset()) -> str:
+def raw_block(el, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
     html = to_html(tidy_for_html(el)).strip()
     if parent_tags & _NESTING:
@@ -692,7 +798,7 @@ def raw_block(el: Tag, parent_tags=frozenset()) -> str:
 _PER_THREAD = threading.local()
 
 
-def to_markdown(root: Tag) -> str:
+def to_markdown(root) -> str:
     """The Markdown of a cleaned post body."""
     converter = getattr(_PER_THREAD, "converter", None)
     if converter is None:

@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlunsplit
 
-from bs4 import Tag
-
+from .htmltree import descendants, set_attribute
 from .text import split_url
 
 # Jetpack's image CDN: i0.wp.com/example.com/wp-content/uploads/x.jpg?resize=300%2C200&ssl=1
@@ -112,27 +111,33 @@ def is_remote(url: str) -> bool:
     return split_url(url).scheme in ("http", "https")
 
 
-def prepare_images(root: Tag) -> list[MediaRef]:
+def prepare_images(root) -> list[MediaRef]:
     """Point each image at its best address and list what to download.
 
     srcset gives its largest candidate and is dropped (one file per image is kept); Jetpack CDN
     addresses become the origin file's; a link around an image to an image file is downloaded too.
     """
     refs: dict[str, MediaRef] = {}
-    for img in root.find_all("img"):
+    elements = list(descendants(root))
+    for img in elements:
+        if img.tag != "img":
+            continue
         lazy = img.get("data-src") or img.get("data-lazy-src")
         src = largest_in_srcset(img.get("srcset", "")) or lazy or img.get("src", "")
         src = origin_of(src.strip())
         if not is_remote(src):
             continue
-        img["src"] = src
+        set_attribute(img, "src", src)
         for attribute in ("srcset", "sizes", "data-src", "data-lazy-src", "data-srcset"):
-            img.attrs.pop(attribute, None)
+            img.attrib.pop(attribute, None)
         refs.setdefault(src, MediaRef(src, candidates_for(src)))
-    for link in root.find_all("a", href=True):
-        href = origin_of(link["href"].strip())
-        if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) and link.find("img") is not None:
-            link["href"] = href
+    for link in elements:
+        if link.tag != "a" or link.get("href") is None:
+            continue
+        href = origin_of(link.get("href").strip())
+        if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) \
+                and any(node.tag == "img" for node in descendants(link)):
+            set_attribute(link, "href", href)
             refs.setdefault(href, MediaRef(href, candidates_for(href)))
     return list(refs.values())
 

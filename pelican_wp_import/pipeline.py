@@ -7,7 +7,7 @@ from .bios import display_name, extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
                      status_of, title_of)
-from .htmltree import dismantle
+from .htmltree import text_of
 from .links import link_candidates
 from .load import LoadedFile
 from .markdown import to_markdown
@@ -60,10 +60,9 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     if cleaned.has_more:
         before, _, after = body.partition(MORE_SENTINEL)
         summary, body = before.strip(), (before.rstrip() + "\n\n" + after.lstrip()).strip() + "\n"
-    excerpt = _hand_written_excerpt(post, lambda: cleaned.root.get_text(" "), sanitizer)
+    excerpt = _hand_written_excerpt(post, lambda: text_of(cleaned.root, " "), sanitizer)
     if excerpt:
         summary = excerpt
-    dismantle(cleaned.root)
     if not body.strip():
         post.warnings.append("post has no body text")
 
@@ -99,9 +98,7 @@ def _hand_written_excerpt(post: RawPost, content_text: Callable[[], str], saniti
     cleaned = clean_html(html, sanitizer)
     post.warnings.extend(w.replace("sanitised:", "sanitised the excerpt:", 1) for w in cleaned.warnings
                          if w.startswith("sanitised:"))
-    excerpt = to_markdown(cleaned.root).strip()
-    dismantle(cleaned.root)
-    return excerpt
+    return to_markdown(cleaned.root).strip()
 
 
 def bylines(bios: list[AuthorBio], resolved: Resolved) -> list[str]:

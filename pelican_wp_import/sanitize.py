@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from .htmltree import depth_at_most, parse_body
+from .htmltree import depth_at_most, inner_html, parse_body
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -258,4 +258,4 @@ def _flatten_if_too_deep(html: str, warnings: list[str]) -> str:
 
     body = parse_body(html)
     flatten_deep_nesting(take_inventory(body).too_deep, warnings)
-    return body.decode_contents()
+    return inner_html(body)

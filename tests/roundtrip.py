@@ -8,6 +8,8 @@ from difflib import SequenceMatcher
 from bs4 import BeautifulSoup, Comment
 from markdown import Markdown
 
+from pelican_wp_import.htmltree import to_html
+
 # Pelican's default MARKDOWN setting, less the meta extension its reader adds for headers.
 PELICAN_MARKDOWN = {
     "extension_configs": {"markdown.extensions.codehilite": {"css_class": "highlight"},
@@ -23,7 +25,10 @@ def render(markdown_text: str) -> str:
 
 
 def soup_of(html) -> BeautifulSoup:
-    return html if not isinstance(html, str) else BeautifulSoup(html, "lxml")
+    """A BeautifulSoup tree of HTML text, of a tree of ours (lxml), or the soup given."""
+    if isinstance(html, BeautifulSoup):
+        return html
+    return BeautifulSoup(html if isinstance(html, str) else to_html(html), "lxml")
 
 
 def counts(html) -> Counter:

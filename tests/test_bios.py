@@ -3,13 +3,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pelican_wp_import.bios import display_name, extract_bios, name_key, profile_bios
+from pelican_wp_import.htmltree import parse_body, to_html
 from pelican_wp_import.model import Term
 
 
 def bios_of(html, known=()):
-    root = BeautifulSoup(html, "lxml").body
+    root = parse_body(html)
     bios = extract_bios(root, list(known))
-    left = [p.get_text(" ", strip=True) for p in root.find_all(["p", "h3", "hr"])]
+    left = [p.get_text(" ", strip=True) for p in BeautifulSoup(to_html(root), "lxml").find_all(["p", "h3", "hr"])]
     return [(b.name, b.bio, b.url) for b in bios], left
 
 
@@ -96,9 +97,9 @@ def test_only_the_trailing_run_is_taken():
 def test_footnotes_after_the_bios_are_left_in_place():
     html = (BODY + "<p><span>Jane Doe</span> is a reporter. More about Jane Doe</p>"
             '<ol class="wp-block-footnotes"><li id="a">A note.</li></ol>')
-    root = BeautifulSoup(html, "lxml").body
+    root = parse_body(html)
     assert [b.name for b in extract_bios(root, [])] == ["Jane Doe"]
-    assert root.find("ol").get_text() == "A note."
+    assert BeautifulSoup(to_html(root), "lxml").find("ol").get_text() == "A note."
 
 
 def test_profile_bios_from_terms_and_users():

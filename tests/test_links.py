@@ -2,10 +2,10 @@
 import json
 
 import pytest
-from bs4 import BeautifulSoup
 
 from helpers import build_site, html, read_markdown
 from pelican_wp_import.cli import main
+from pelican_wp_import.htmltree import parse_body
 from pelican_wp_import.links import PostIndex, id_in, link_candidates, path_key, replace_urls
 
 
@@ -29,12 +29,12 @@ def test_ids_in_plain_permalinks(url, wp_id):
 
 
 def test_candidates_are_links_to_the_same_site():
-    soup = BeautifulSoup(
+    body = parse_body(
         '<p><a href="https://old.example/2023/quay/">a</a> <a href="https://www.old.example/b/">b</a> '
         '<a href="/c/">c</a> <a href="//cdn.example/d/">d</a> <a href="https://else.example/e/">e</a> '
         '<a href="https://old.example/">home</a> <a href="https://old.example/?p=12">f</a> '
-        '<a href="mailto:x@old.example">m</a> <a href="#top">t</a> <a href="/c/">again</a></p>', "lxml")
-    assert link_candidates(soup.find_all("a"), "https://old.example/2023/ferry/") == [
+        '<a href="mailto:x@old.example">m</a> <a href="#top">t</a> <a href="/c/">again</a></p>')
+    assert link_candidates(list(body.iter("a")), "https://old.example/2023/ferry/") == [
         "https://old.example/2023/quay/", "https://www.old.example/b/", "/c/", "https://old.example/?p=12"]
 
 

@@ -20,6 +20,19 @@ def test_text_separated_by_blank_lines_becomes_paragraphs():
     assert md(html) == "First paragraph with *style*.\n\nSecond paragraph.\n\nThird, after two blank lines.\n"
 
 
+def test_blank_lines_inside_an_unwrapped_inline_element_still_part_paragraphs():
+    # scraped posts without <p>: a style span around everything, the paragraphs only blank lines
+    html = '<span style="font-size: 12pt">Para one.\n\nPara two.</span> and <em>more</em>'
+    assert md(html) == "Para one.\n\nPara two. and *more*\n"
+
+
+def test_a_caption_in_an_unwrapped_post_is_a_figure_like_any_other():
+    html = ('<span>Intro words. <div class="wp-caption"><img src="https://ex.org/a.jpg" alt="A">'
+            '<p class="wp-caption-text">The caption</p></div></span>')
+    assert md(html) == ('Intro words.\n\n<figure class="wp-caption"><img alt="A" src="https://ex.org/a.jpg"/>'
+                        "<figcaption>The caption</figcaption></figure>\n")
+
+
 def test_escaped_tags_in_text_outside_paragraphs_stay_text():
     # found by tests/test_properties.py: wrapping the text in paragraphs read "&lt;b&gt;" back as a tag
     assert md("a &lt;b&gt; c &amp; d") == "a &lt;b> c & d\n"

@@ -6,7 +6,6 @@ For every post of the demo content, the project's fixtures and ../shared/wp-samp
   (similarity >= 0.99) and the same number of images, links, iframes, tables, code blocks, list
   items, blockquotes, headings and captions as the cleaned tree with its bios taken out.
 """
-import copy
 import json
 import re
 
@@ -18,7 +17,7 @@ from pelican_wp_import.clean import MORE_SENTINEL, clean_html
 from pelican_wp_import.load import is_post, load_file
 from pelican_wp_import.markdown import to_markdown
 from pelican_wp_import.text import unsafe_url_scheme
-from roundtrip import counts, render, similarity, words
+from roundtrip import counts, render, similarity, soup_of, words
 
 _CAPTION_SHORTCODE = re.compile(r"\[caption\b", re.I)
 
@@ -80,7 +79,7 @@ def test_cleaning_keeps_every_construct(html):
 def test_markdown_round_trip_keeps_the_post(html):
     cleaned = clean_html(html)
     extract_bios(cleaned.root, [])
-    reference = copy.copy(cleaned.root)
+    reference = soup_of(cleaned.root)
     for marker in reference.find_all(string=MORE_SENTINEL):
         marker.parent.decompose()
     for link in reference.find_all("a", href=True):
