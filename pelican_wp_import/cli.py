@@ -156,7 +156,9 @@ def options_from_args(args: argparse.Namespace) -> Options:
 
 
 def run_convert(sources: list[str], output: Path, options: Options, force: bool = False, jobs: int = 0,
-                quiet: bool = False, media: bool = False) -> int:
+                quiet: bool = False, media: bool = False, early: EarlyStart | None = None) -> int:
+    """Convert every JSON file of sources into output. early: converter processes already at work on
+    some of the files (fetch starts them on each page as it lands); the results are the same."""
     files, missing = json_files(sources, skip=output)
     for source in missing:
         print(f"error: {source}: no such file or folder", file=sys.stderr)
@@ -165,7 +167,10 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
         return 1 if not missing else 2
     folders = sorted({f.parent for f in files})
     global _OPTIONS
-    _OPTIONS = replace(options, media=media or options.media)
+    _OPTIONS = conversion_options(options, media)
+    if early is not None and early.options != _OPTIONS:
+        early.close()  # started for other options: its workers would convert by those
+        early = None
     _SIDECARS.clear()
     _SIDECARS.update({folder: sidecars_for(folder, [f for f in files if f.parent == folder]) for folder in folders})
     out = OutputFolder(output, force=force)
@@ -173,7 +178,7 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
     reporter = Reporter(len(files), quiet)
     recorder = Recorder(out, tally, reporter)
     try:
-        for results in _convert_all(files, jobs):
+        for results in (_convert_all(files, jobs) if early is None else early.results(files)):
             for result in results:
                 recorder.record(result)
             reporter.advance()
@@ -184,6 +189,62 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
         out.save_manifest()
     print(tally.summary(), file=sys.stderr)
     return 1 if tally.errors else 0
+
+
+def conversion_options(options: Options, media: bool) -> Options:
+    return replace(options, media=media or options.media)
+
+
+class EarlyStart:
+    """Converter processes started before every file to convert is there: fetch hands each page file
+    to them as it lands, so that converting overlaps downloading.
+
+    The processes fork when this is made, before the caller starts any thread (a fork copies a
+    thread's locks, not the thread). A file handed over early is converted with no sidecars, which a
+    folder of fetched pages never has; if its folder turns out to have some, it is converted again.
+    """
+
+    def __init__(self, jobs: int, options: Options):
+        global _OPTIONS
+        self.options = _OPTIONS = options  # the workers keep what they had at the fork
+        self.jobs = jobs or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.early: dict[Path, object] = {}
+        if self.jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+            self.pool.submit(int).result()  # with fork, the first task starts every worker process
+
+    def file_ready(self, path: Path) -> None:
+        """path is complete and will not change: convert it now."""
+        if self.pool is not None:
+            self.early[path] = self.pool.submit(_convert_one, path, 0, 1, Sidecars())
+
+    def results(self, files: list[Path]):
+        """Each file's results in file order, as _convert_all gives them."""
+        if self.pool is None:
+            yield from _convert_all(files, self.jobs)
+            return
+        usable = {path for path in files if path in self.early and _no_sidecars(_SIDECARS.get(path.parent))}
+        rest = [path for path in files if path not in usable]
+        pieces = _pieces(rest, [_size_of(path) for path in rest], self.jobs) if rest else []
+        later = {}
+        for path, part, parts in pieces:
+            later.setdefault(path, []).append(self.pool.submit(_convert_one, path, part, parts,
+                                                               _SIDECARS.get(path.parent)))
+        for path in files:
+            if path in usable:
+                yield self.early[path].result()
+            else:
+                yield [result for future in later[path] for result in future.result()]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def _no_sidecars(sidecars: Sidecars | None) -> bool:
+    return sidecars is None or not (sidecars.users or sidecars.categories or sidecars.tags or sidecars.media)
 
 
 def _convert_all(files: list[Path], jobs: int):
@@ -228,14 +289,17 @@ def _by_file(pieces: list[tuple[Path, int, int]], results):
             joined = []
 
 
-def _convert_one(path: Path, part: int = 0, parts: int = 1) -> list:
+def _convert_one(path: Path, part: int = 0, parts: int = 1, sidecars: Sidecars | None = None) -> list:
+    """One file's results (or one part's of a file cut in parts); sidecars: its folder's, when the worker
+    process forked before they were known."""
     loaded = load_file(path)
     if parts > 1:
         _keep_part(loaded, part, parts)
     results: list = [("warning", line) for line in loaded.warnings]
     if loaded.sidecar_kind:
         return results
-    sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
+    if sidecars is None:
+        sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
     converted = convert_file(loaded, sidecars, _OPTIONS)
     for result in converted:
         if isinstance(result, Converted):

@@ -46,7 +46,7 @@ class MediaLibrary:
                 wanted.append(ref)
         if not wanted:
             return result
-        import httpx  # only a run that downloads pays for importing it
+        from ._httpx import httpx  # only a run that downloads pays for importing it
 
         with httpx.Client(timeout=self.timeout, follow_redirects=True,
                           headers={"User-Agent": "pelican-wp-import"}) as client, \
@@ -85,7 +85,7 @@ class MediaLibrary:
 
     def _get(self, client, url: str) -> tuple[bytes | None, str]:
         """The file's bytes, or None and why not."""
-        import httpx
+        from ._httpx import httpx
 
         reason, asked = "", None
         for attempt in range(self.policy.retries + 1):

@@ -6,13 +6,14 @@ import ipaddress
 import os
 import re
 import sys
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
+from ._httpx import httpx
 
 from . import cli
 from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes
@@ -104,20 +105,28 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    options = cli.conversion_options(cli.options_from_args(args), args.media)
+    # pages are converted as they land, by processes started now, before the download's threads;
+    # a --since run converts what it merged, once the merge is done
+    early = cli.EarlyStart(args.jobs, options) if not settings.since else None
     try:
-        folder, failed = download_site(settings, args.quiet)
-    except KeyboardInterrupt:
-        print("interrupted: run the same command again to go on where it stopped", file=sys.stderr)
-        return 130
-    if folder is None:
-        return 1
-    if not has_pages(folder):
-        print("no posts to convert" + (f" modified since {settings.since}" if settings.since else ""),
-              file=sys.stderr)
-        return 1 if failed else 0
-    code = cli.run_convert([str(folder)], settings.output, cli.options_from_args(args), force=args.force,
-                           jobs=args.jobs, quiet=args.quiet, media=args.media)
-    return max(code, 1 if failed else 0)
+        try:
+            folder, failed = download_site(settings, args.quiet, early.file_ready if early else None)
+        except KeyboardInterrupt:
+            print("interrupted: run the same command again to go on where it stopped", file=sys.stderr)
+            return 130
+        if folder is None:
+            return 1
+        if not has_pages(folder):
+            print("no posts to convert" + (f" modified since {settings.since}" if settings.since else ""),
+                  file=sys.stderr)
+            return 1 if failed else 0
+        code = cli.run_convert([str(folder)], settings.output, options, force=args.force, jobs=args.jobs,
+                               quiet=args.quiet, early=early)
+        return max(code, 1 if failed else 0)
+    finally:
+        if early is not None:
+            early.close()
 
 
 def settings_from(args: argparse.Namespace, env: os._Environ | dict) -> FetchSettings:
@@ -175,8 +184,10 @@ def since_param(value: str | None) -> str:
 
 # --- downloading ----------------------------------------------------------------------------------
 
-def download_site(settings: FetchSettings, quiet: bool) -> tuple[Path | None, int]:
-    """Find the API and fetch every page into the archive: (folder to convert or None, pages failed)."""
+def download_site(settings: FetchSettings, quiet: bool,
+                  on_page: Callable[[Path], None] | None = None) -> tuple[Path | None, int]:
+    """Find the API and fetch every page into the archive: (folder to convert or None, pages failed).
+    on_page(path) is told of each page file as it is kept."""
     with new_client(settings.timeout, settings.concurrency, settings.auth) as client:
         api = locate_api(client, settings)
         if api is None:
@@ -186,7 +197,7 @@ def download_site(settings: FetchSettings, quiet: bool) -> tuple[Path | None, in
         archive = Archive(root, settings.run_key(api), clear_on_fresh=bool(settings.since))
         reporter = DownloadReporter(quiet)
         try:
-            tally = fetch_pages(client, api, archive, settings, reporter)
+            tally = fetch_pages(client, api, archive, settings, reporter, on_page)
         finally:
             reporter.close()
     if not tally.failed:
@@ -210,7 +221,7 @@ def locate_api(client: httpx.Client, settings: FetchSettings) -> Api | None:
 
 
 def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: FetchSettings,
-                reporter: DownloadReporter) -> FetchTally:
+                reporter: DownloadReporter, on_page: Callable[[Path], None] | None = None) -> FetchTally:
     """Every page of every type, settings.concurrency at a time; page 1 of a type first, then the rest."""
     tally = FetchTally()
     pool = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
@@ -230,7 +241,7 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
             for future in finished:
                 del pending[future]
                 result = future.result()
-                submit(result.kind, record_page(result, archive, tally, reporter))
+                submit(result.kind, record_page(result, archive, tally, reporter, on_page))
                 reporter.advance()
     finally:
         pool.shutdown(wait=not pending, cancel_futures=True)
@@ -246,7 +257,8 @@ def fetch_page(client: httpx.Client, api: Api, settings: FetchSettings, kind: st
         return PageResult(kind, number, failure=str(failure))
 
 
-def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporter: DownloadReporter) -> list[int]:
+def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporter: DownloadReporter,
+                on_page: Callable[[Path], None] | None = None) -> list[int]:
     """Keep what one page answered; the pages of its type that are to be fetched next because of it."""
     kind, number, reply = result.kind, result.number, result.reply
     if reply is None:
@@ -262,14 +274,17 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
         return []
     if reply.status != 200 or not isinstance(reply.data, list):
         return _failed(tally, reporter, f"{reply.url}: {_unexpected(reply)}")
-    return _keep_page(result, reply.data, archive, tally)
+    return _keep_page(result, reply.data, archive, tally, on_page)
 
 
-def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTally) -> list[int]:
+def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTally,
+               on_page: Callable[[Path], None] | None) -> list[int]:
     kind, number, reply = result.kind, result.number, result.reply
     if posts:
         state = archive.save_page(kind, number, reply.body)
         setattr(tally, state, getattr(tally, state) + 1)
+        if on_page is not None:
+            on_page(archive.page_path(kind, number))
     tally.pages += 1
     tally.posts += len(posts)
     archive.finish_page(kind, number)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import httpx
+from ._httpx import httpx
 
 from .retry import RetryPolicy, retry_after_seconds, retry_delay
 

@@ -369,3 +369,11 @@ def test_big_pages_of_posts_convert_in_parts_with_the_same_result(tmp_path, caps
     one, two = markdown_files(tmp_path / "out1"), markdown_files(tmp_path / "out2")
     assert [p.name for p in one] == [p.name for p in two] and len(one) > 290
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
+
+
+def test_fetch_loads_httpx_without_its_command_line_tool():
+    """httpx's own command (click, rich, pygments) would be a tenth of a second of every fetch."""
+    probe = ("import sys, pelican_wp_import.fetch as f; "
+             "print('httpx._main' in sys.modules, 'click' in sys.modules, f.httpx.Client.__name__)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "Client"]
