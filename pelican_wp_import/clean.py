@@ -24,6 +24,7 @@ _P_OPEN = re.compile(r"<p[\s>/]", re.I)
 # A block-level tag: a lost <p> opened right after the last one in a chunk.
 _BLOCK_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(BLOCK_TAGS)), re.I)
 _INLINE_RESTORABLE = ("span", "strong", "em", "b", "i")
+_INLINE_OPENINGS = {tag: re.compile(rf"<{tag}[\s>]", re.I) for tag in _INLINE_RESTORABLE}
 # Where a run of inline text starts: the end of a sentence (not an initial like "E." or a title
 # like "Mr."), or the end of a tag.
 _RUN_START = re.compile(r"(?:(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bMrs)"
@@ -128,17 +129,16 @@ def take_inventory(root) -> Inventory:
             if name is etree.Comment:
                 found.comments.append(node)
             continue
-        attributes = node.attrib
-        class_value = attributes.get("class")
+        class_value = node.get("class")  # get(), not .attrib: no attribute object made per element
         classes = class_value.split() if class_value else ()
         if name in _CLUTTER_TAGS or "wp-block-spacer" in classes:
             found.clutter.append(node)
             continue
         if name == "p":
             found.paragraphs.append(node)
-        elif name == "a" and "href" in attributes:
+        elif name == "a" and node.get("href") is not None:
             found.links.append(node)
-        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(attributes.get("id") or ""):
+        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.get("id") or ""):
             found.more_span = node
         if classes and _CAPTION_CLASSES.intersection(classes):
             if "wp-caption" in classes and name in ("div", "figure"):
@@ -199,7 +199,7 @@ def _open_inline(chunk: str) -> tuple[str, int]:
         closing = f"</{tag}>"
         if closing not in chunk:
             continue
-        opening = re.compile(rf"<{tag}[\s>]", re.I)
+        opening = _INLINE_OPENINGS[tag]
         pos, depth = 0, 0
         while True:
             close_at = chunk.find(closing, pos)

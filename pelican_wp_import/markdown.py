@@ -519,6 +519,8 @@ def _drop_whitespace(items: list, index: int, last: int, trim_inside: bool) -> b
 
 def _join_collapsing_newlines(pieces: list[str]) -> str:
     """Join converted children; where one ends and the next starts with newlines, keep the longer run (max 2)."""
+    if len(pieces) < 2:
+        return pieces[0] if pieces else ""  # one child, the usual case: nothing between children to collapse
     for index in range(1, len(pieces)):
         if pieces[index][0] == "\n":
             break
