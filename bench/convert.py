@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bytecode import compile_package  # noqa: E402
+
 SHARED_GEN = HERE.parent.parent / "shared" / "bench" / "gen_corpus.py"
 
 BASELINE = r"""
@@ -54,6 +57,7 @@ def timed(command: list[str], out: Path) -> float:
 
 
 def main(argv: list[str]) -> None:
+    compile_package()  # as an installed package has it: see bytecode.py
     runs = 3
     kind = "gen"
     if "--runs" in argv:

@@ -20,6 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bytecode import compile_package  # noqa: E402
+
 from convert import make_corpus  # noqa: E402
 
 RUN = """
@@ -45,6 +47,7 @@ def instructions(corpus: Path, count: int, out: Path) -> int:
 
 
 def main() -> None:
+    compile_package()  # as an installed package has it: see bytecode.py
     if not shutil.which("valgrind"):
         sys.exit("valgrind is not installed (apt-get install valgrind)")
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 40
