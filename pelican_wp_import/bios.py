@@ -24,6 +24,8 @@ _BIO_VERB = re.compile(
     r"contributed|contributes|previously)\b")
 # "More about NAME" (also "More from NAME", "Read more about NAME") at the end of a bio.
 _MORE_ABOUT = re.compile(r"(?:Read\s+)?More\s+(?:about|from|by)\s+(?P<name>[^!?]{2,80}?)\s*[.:»›→]?\s*$", re.I)
+# "Read more about " and a name of 80 characters, with a space and a mark after it.
+_MORE_ABOUT_LONGEST = 110
 _AUTHOR_PAGE = re.compile(r"/(?:author|authors|by|byline|people|staff|profile|profiles|contributors?|team)/",
                           re.I)
 _ABOUT_HEADING = re.compile(r"^about the authors?\b|^about (?:the )?writers?\b", re.I)
@@ -121,7 +123,9 @@ def read_bio(block, known: set[str], marked: bool) -> AuthorBio | None:
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     if not text or len(text) > 1500:
         return None
-    more = _MORE_ABOUT.search(text)
+    # the phrase ends the text, and in text with its spaces folded it is at most _MORE_ABOUT_LONGEST long:
+    # searched for only there (searching from every position of a long paragraph was most of the cost)
+    more = _MORE_ABOUT.search(text, max(0, len(text) - _MORE_ABOUT_LONGEST))
     more_name = display_name(more.group("name")) if more else ""
     if more and not _looks_like_name(more_name):
         more, more_name = None, ""

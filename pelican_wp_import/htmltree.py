@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from lxml import etree
 
@@ -305,11 +306,12 @@ for _name, _attributes in (("a", ("rel", "rev")), ("link", ("rel", "rev")), ("td
     _WORD_LIST_ATTRIBUTES[_name] = _WORD_LIST_ATTRIBUTES["*"] | frozenset(_attributes)
 
 
-def to_html(element) -> str:
+def to_html(element, attributes: Callable | None = None) -> str:
     """element as HTML (without its tail): attributes sorted and quoted, & < > escaped in text and
-    values, void elements as <br/>, word lists with single spaces."""
+    values, void elements as <br/>, word lists with single spaces. attributes(node), when given,
+    says which (name, value) pairs each element is printed with."""
     out: list[str] = []
-    _print(element, out)
+    _print(element, out, attributes)
     return "".join(out)
 
 
@@ -317,13 +319,13 @@ def inner_html(element) -> str:
     """What element holds, as HTML."""
     out: list[str] = [element.text.translate(_ESCAPES)] if element.text else []
     for child in element:
-        _print(child, out)
+        _print(child, out, None)
         if child.tail:
             out.append(child.tail.translate(_ESCAPES))
     return "".join(out)
 
 
-def _print(root, out: list[str]) -> None:
+def _print(root, out: list[str], attributes: Callable | None) -> None:
     stack: list = [root]
     while stack:
         node = stack.pop()
@@ -337,7 +339,7 @@ def _print(root, out: list[str]) -> None:
             elif tag is etree.ProcessingInstruction:
                 out.append(f"<?{node.target} {node.text or ''}>")
         elif tag != GONE:
-            out.append(_start_tag(node))
+            out.append(_start_tag(node, node.items() if attributes is None else attributes(node)))
             if not len(node) and node.text is None and tag in VOID:
                 out[-1] = out[-1][:-1] + "/>"
             else:
@@ -356,13 +358,12 @@ def _print(root, out: list[str]) -> None:
         # a comment's or placeholder's tail is printed by its parent's loop
 
 
-def _start_tag(node) -> str:
-    attributes = node.attrib
-    if not len(attributes):
+def _start_tag(node, attributes: list[tuple[str, str]]) -> str:
+    if not attributes:
         return f"<{node.tag}>"
     words = _WORD_LIST_ATTRIBUTES.get(node.tag, _WORD_LIST_ATTRIBUTES["*"])
     printed = []
-    for key, value in sorted(attributes.items()):
+    for key, value in sorted(attributes):
         if key in words:
             value = " ".join(value.split())
         value = value.translate(_ESCAPES)

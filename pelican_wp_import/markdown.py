@@ -13,7 +13,7 @@ import threading
 from urllib.parse import quote
 
 from .htmltree import (child_elements, children, classes, descendants, items_after, items_before, previous_element,
-                       remove, set_attribute, text_of, to_html)
+                       remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -728,13 +728,6 @@ def kept_as_html(el) -> bool:
     return name == "blockquote" and _is_embed_quote(el)
 
 
-def _load_lazy_image(img) -> None:
-    """A lazy-load plugin's placeholder in src gives way to the image it stood in for."""
-    lazy = img.get("data-src") or img.get("data-lazy-src")
-    if lazy and not _LOADED_SRC.match(img.get("src", "")):
-        set_attribute(img, "src", lazy)
-
-
 def _holds(el, names: tuple[str, ...]) -> bool:
     """True when an element of one of these names is inside el."""
     return any(node.tag in names for node in descendants(el))
@@ -764,17 +757,18 @@ def is_simple_table(table) -> bool:
     return True
 
 
-def tidy_for_html(el):
-    """Drop editor and theme attributes, and any script address, from HTML that stays HTML."""
-    for tag in [el, *descendants(el)]:
-        if tag.tag == "img":
-            _load_lazy_image(tag)
-        keep = _KEEP_ATTRS.get(tag.tag, ("class",) if tag.tag in ("figure", "blockquote", "div") else ())
-        attributes = tag.attrib
-        for key, value in list(attributes.items()):
-            if key not in keep or _is_script_address(tag, key, value):
-                del attributes[key]
-    return el
+def kept_attributes(tag) -> list[tuple[str, str]]:
+    """The attributes HTML that stays HTML keeps: no editor or theme clutter, no script address; a
+    lazy-load plugin's placeholder in an image's src gives way to the image it stood in for."""
+    keep = _KEEP_ATTRS.get(tag.tag, ("class",) if tag.tag in ("figure", "blockquote", "div") else ())
+    kept = [(key, value) for key, value in tag.items() if key in keep and not _is_script_address(tag, key, value)]
+    if tag.tag == "img":
+        lazy = tag.get("data-src") or tag.get("data-lazy-src")
+        if lazy and not _LOADED_SRC.match(tag.get("src", "")):
+            kept = [(key, value) for key, value in kept if key != "src"]
+            if not _is_script_address(tag, "src", lazy):
+                kept.append(("src", lazy))
+    return kept
 
 
 def _is_script_address(tag, name: str, value: str) -> bool:
@@ -787,7 +781,7 @@ def _is_script_address(tag, name: str, value: str) -> bool:
 
 def raw_block(el, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
-    html = to_html(tidy_for_html(el)).strip()
+    html = to_html(el, kept_attributes).strip()
     if parent_tags & _NESTING:
         # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
         # text between the tags as Markdown, where "[x](y)" would be a link
