@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .htmltree import (GONE, child_elements, children, classes, clear, descendants, is_element, items_after,
-                       parse_body, remove, set_text, text_of, to_html, unwrap)
+                       parse_body, remove, text_of, to_html, unwrap)
 
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
 # Deeper than this, wrapper tags are unwrapped: real posts never nest so far, and the converter
@@ -250,7 +250,7 @@ def flatten_deep_nesting(too_deep: list, warnings: list[str]) -> None:
         inner += sum(1 for _ in descendants(tag))
         text = text_of(tag)
         clear(tag)
-        set_text(tag, text or None)
+        tag.text = text or None
     warnings.append(f"HTML nested more than {MAX_NESTING} levels deep; {inner} inner tags unwrapped, "
                     "their text kept")
 
@@ -295,7 +295,7 @@ def _mark_more(comment, root) -> None:
     if comment.getparent() is top and top.tag == "p" and any(
             not isinstance(node, str) or node.strip() for node in items_after(comment)):
         after = _new_paragraph()
-        set_text(after, comment.tail)
+        after.text = comment.tail
         comment.tail = None
         for node in list(comment.itersiblings()):
             after.append(node)
@@ -357,9 +357,9 @@ def wpautop(root) -> None:
     for item in sequence:
         if isinstance(item, str):
             if len(root):
-                set_text(root[-1], (root[-1].tail or "") + item, tail=True)
+                root[-1].tail = (root[-1].tail or "") + item
             else:
-                set_text(root, (root.text or "") + item)
+                root.text = (root.text or "") + item
         else:
             root.append(item)
 
@@ -368,7 +368,7 @@ def _wrap_run(run: list) -> list:
     """The paragraphs a run of top-level text and inline elements makes (or the run, if only space)."""
     if all(not node.strip() if isinstance(node, str) else not is_element(node) for node in run):
         return run  # white space between blocks (and what removed elements left): no paragraph
-    if any(is_element(node) and _BLANK_LINE.search(to_html(node)) for node in run if not isinstance(node, str)):
+    if any(is_element(node) and _splits_at_blank_lines(node) for node in run if not isinstance(node, str)):
         return _wrap_run_as_text(run)
     paragraphs: list[list] = [[]]
     for node in run:
@@ -395,9 +395,9 @@ def _wrap_run(run: list) -> list:
         for piece in pieces:
             if isinstance(piece, str):
                 if len(p):
-                    set_text(p[-1], (p[-1].tail or "") + piece, tail=True)
+                    p[-1].tail = (p[-1].tail or "") + piece
                 else:
-                    set_text(p, (p.text or "") + piece)
+                    p.text = (p.text or "") + piece
             else:
                 piece.tail = None  # its tail is among the pieces already
                 _join_texts(piece)
@@ -414,10 +414,23 @@ def _join_texts(element) -> None:
         previous = placeholder.getprevious()
         if placeholder.tail:
             if previous is None:
-                set_text(parent, (parent.text or "") + placeholder.tail)
+                parent.text = (parent.text or "") + placeholder.tail
             else:
-                set_text(previous, (previous.tail or "") + placeholder.tail, tail=True)
+                previous.tail = (previous.tail or "") + placeholder.tail
         parent.remove(placeholder)
+
+
+# Elements whose text is kept as it is (libxml2 reads the first ones' content as raw text): a blank
+# line in them parts no paragraphs.
+_RAW_TEXT = ("pre", "textarea", "iframe", "xmp", "noembed", "noframes", "plaintext", "script", "style", "title")
+
+
+def _splits_at_blank_lines(element) -> bool:
+    """Whether an inline element at the top level holds a blank line that parts paragraphs: not one in
+    code or other raw text, where splitting the printed HTML would put "</p><p>" into the text."""
+    if any(_BLANK_LINE.search(raw.text or "") for raw in element.iter(*_RAW_TEXT)):
+        return False
+    return bool(_BLANK_LINE.search(to_html(element)))
 
 
 def _wrap_run_as_text(run: list) -> list:

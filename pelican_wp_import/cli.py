@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 import posixpath
@@ -211,7 +212,10 @@ class EarlyStart:
         self.pool: ProcessPoolExecutor | None = None
         self.early: dict[Path, object] = {}
         if self.jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"))
+            # Ctrl-C during the download is the main process's to handle (it says how to resume); the
+            # workers, forked already, would each print a traceback for it
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
             self.pool.submit(int).result()  # with fork, the first task starts every worker process
 
     def file_ready(self, path: Path) -> None:

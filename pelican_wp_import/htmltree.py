@@ -10,7 +10,8 @@ model matter to the rest of the pipeline:
   (tag GONE) that holds it, which every reader here skips like a comment.
 
 White space is read as BeautifulSoup reads it: text that is only white space outside <pre> and
-<textarea> becomes one space, or one newline when it holds one.
+<textarea> becomes one space, or one newline when it holds one. Control characters lxml would
+refuse in text set after the parse are taken out before it (a form feed becomes a space).
 """
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def parse_body(html: str):
     # otherwise open the page's <head>, and libxml2 keeps the HTML5 elements after it (<figure>,
     # <section>) in the head, out of the body and of the post
     html = "<body>" + html
+    # control characters (a PDF's form feeds, a database's stray bytes), written out or as &#1;, that
+    # lxml would hold from the parse but refuses in any text set afterwards: out before parsing, so
+    # that every edit of the tree can move text freely; a form feed, HTML's white space, is a space
+    if _NOT_XML.search(html):
+        html = _NOT_XML.sub(_xml_character, html)
+    if "&#" in html:
+        html = _CHARACTER_REFERENCE.sub(_xml_reference, html)
     if not depth_at_most(html, MAX_TREE_DEPTH):
         body = _parse_by_events(html)
     else:
@@ -84,7 +92,7 @@ def _parse_by_events(html: str):
         last = None
         for child in node.contents:
             if isinstance(child, NavigableString):
-                text = _xml_safe(str(child)) if type(child) in (NavigableString, Comment) else ""
+                text = str(child) if type(child) in (NavigableString, Comment) else ""
                 if type(child) is Comment:
                     try:
                         last = etree.Comment(text)
@@ -99,7 +107,7 @@ def _parse_by_events(html: str):
             last = etree.SubElement(element, _xml_name(child.name))
             for key, value in child.attrs.items():
                 if _ATTRIBUTE_NAME.match(key):
-                    last.set(key, _xml_safe(" ".join(value) if isinstance(value, list) else str(value)))
+                    last.set(key, " ".join(value) if isinstance(value, list) else str(value))
             stack.append((child, last))
     return body
 
@@ -111,31 +119,24 @@ def _xml_name(name: str) -> str:
     return name if _ATTRIBUTE_NAME.match(name) else "span"
 
 
-# Characters lxml refuses to hold (libxml2's parser keeps some of them, but no value set afterwards may).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udfff]")
+# Characters lxml refuses to hold in any text or attribute set through its API.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def _xml_safe(text: str) -> str:
-    return _NOT_XML.sub("", text)
+def _xml_character(match: re.Match) -> str:
+    return " " if match.group() == "\x0c" else ""
 
 
-def set_text(element, text: str | None, tail: bool = False) -> None:
-    """element.text (or .tail) = text; characters lxml cannot hold, which the parser may have let
-    through, are dropped rather than failing the post."""
-    try:
-        if tail:
-            element.tail = text
-        else:
-            element.text = text
-    except ValueError:
-        set_text(element, _xml_safe(text), tail)
+# A numeric character reference, decimal or hexadecimal, its semicolon optional as HTML allows.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}))(;?)")
 
 
-def set_attribute(element, key: str, value: str) -> None:
-    try:
-        element.set(key, value)
-    except ValueError:
-        element.set(key, _xml_safe(value))
+def _xml_reference(match: re.Match) -> str:
+    """A reference to a character lxml refuses, as _xml_character has it; any other stays as it is."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if code > 0x10FFFF or not _NOT_XML.match(chr(code)):
+        return match.group()
+    return _xml_character(_NOT_XML.match(chr(code)))
 
 
 # Tags between < and a name: enough to tell how deep a post may nest, not to parse it.

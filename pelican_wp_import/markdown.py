@@ -696,7 +696,10 @@ def footnote_target(sup) -> str:
     """The id of the footnote a WordPress footnote marker points to, or ''."""
     if not (sup.get("data-fn") is not None or "fn" in classes(sup)):
         return ""
-    link = next((node for node in descendants(sup) if node.tag == "a" and node.get("href") is not None), None)
+    # the first link that is one: a script address is no link (convert_a writes its words only)
+    link = next((node for node in descendants(sup)
+                 if node.tag == "a" and node.get("href") is not None and not unsafe_url_scheme(node.get("href"))),
+                None)
     if link is None or not link.get("href").startswith("#"):
         return sup.get("data-fn", "")
     return link.get("href")[1:]

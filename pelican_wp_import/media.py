@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlunsplit
 
-from .htmltree import descendants, set_attribute
+from .htmltree import descendants
 from .text import split_url
 
 # Jetpack's image CDN: i0.wp.com/example.com/wp-content/uploads/x.jpg?resize=300%2C200&ssl=1
@@ -127,7 +127,7 @@ def prepare_images(root) -> list[MediaRef]:
         src = origin_of(src.strip())
         if not is_remote(src):
             continue
-        set_attribute(img, "src", src)
+        img.set("src", src)
         for attribute in ("srcset", "sizes", "data-src", "data-lazy-src", "data-srcset"):
             img.attrib.pop(attribute, None)
         refs.setdefault(src, MediaRef(src, candidates_for(src)))
@@ -137,7 +137,7 @@ def prepare_images(root) -> list[MediaRef]:
         href = origin_of(link.get("href").strip())
         if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) \
                 and any(node.tag == "img" for node in descendants(link)):
-            set_attribute(link, "href", href)
+            link.set("href", href)
             refs.setdefault(href, MediaRef(href, candidates_for(href)))
     return list(refs.values())
 

@@ -223,6 +223,37 @@ def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
     assert len(markdown_files(tmp_path)) == 600
 
 
+def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path):
+    """Ctrl-C reaches the whole process group, converter processes too (fetch starts them before the
+    download): the person sees one line, not a traceback from each of them."""
+    held = threading.Event()
+    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
+    with serve(site):
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url, "-o",
+                                 str(tmp_path), "--timeout", "20", "-q", "--jobs", "2"], env=env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        state_file = tmp_path / ".wp-api" / STATE
+        deadline = time.monotonic() + 15
+        done = []
+        while time.monotonic() < deadline and len(done) < 5:
+            time.sleep(0.05)
+            try:
+                done = json.loads(state_file.read_text())["done"].get("posts", [])
+            except (OSError, ValueError):
+                pass
+        time.sleep(3)  # the pages that came are converted: the converter processes wait for work
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+        try:
+            _, stderr = proc.communicate(timeout=20)
+        finally:
+            held.set()
+    assert len(done) == 5
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines() == ["interrupted: run the same command again to go on where it stopped"]
+
+
 def test_failed_pages_are_fetched_by_the_next_run_and_a_finished_run_starts_afresh(tmp_path):
     with serve(WordPress(items={"posts": posts(300)}, always_fail={"posts page 3"})) as site:
         assert fetch(site, tmp_path, "--retries", "0") == 1

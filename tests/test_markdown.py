@@ -33,6 +33,19 @@ def test_a_caption_in_an_unwrapped_post_is_a_figure_like_any_other():
                         "<figcaption>The caption</figcaption></figure>\n")
 
 
+def test_control_characters_go_and_a_form_feed_is_a_space():
+    # a PDF's page breaks and stray bytes; lxml cannot hold them in text that cleaning moves
+    assert md("<p>a</p><p></p>Page 2\x0c") == "a\n\nPage 2\n"
+    assert md("a&#12;b &#x0C;c &#1;d\x01") == "a b c d\n"
+    assert md("<p>a<!--more-->b</p>\x01") == f"a\n\n{MORE_SENTINEL}\n\nb\n"
+
+
+def test_a_blank_line_in_raw_text_inside_an_unwrapped_element_parts_no_paragraph():
+    # splitting there would write "</p><p>" into the textarea's or the code's text
+    assert md("<span>a<textarea>x\n\ny</textarea>b</span>") == "ax\nyb\n"
+    assert md("<span>Para one.\n\n<pre>code\n\nmore</pre></span>") == "Para one.\n\n```\ncode\n\nmore\n```\n"
+
+
 def test_escaped_tags_in_text_outside_paragraphs_stay_text():
     # found by tests/test_properties.py: wrapping the text in paragraphs read "&lt;b&gt;" back as a tag
     assert md("a &lt;b&gt; c &amp; d") == "a &lt;b> c & d\n"
@@ -271,6 +284,12 @@ def test_each_post_numbers_its_footnotes_from_one():
     other = (FOOTNOTES.replace('"abc', '"xyz').replace('"#abc', '"#xyz')
              .replace('"def', '"uvw').replace('"#def', '"#uvw'))
     assert md(FOOTNOTES) == md(other) == "A claim.[^1] Another.[^2]\n\n[^1]: First note.\n[^2]: Second *note*.\n"
+
+
+def test_a_footnote_marker_whose_first_link_is_a_script_address():
+    # found by a differential run against the bs4 converter: the script link is no link, the next one is
+    html = '<p>x<sup class="fn"><a href="javascript:x">y</a><a href="#f1">1</a></sup></p>'
+    assert md(html) == "x[^1]\n"
 
 
 def test_footnotes_render_as_footnotes():
