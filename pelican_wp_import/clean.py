@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .htmltree import (GONE, child_elements, children, classes, clear, descendants, is_element, items_after,
+from .htmltree import (GONE, append, child_elements, children, classes, clear, descendants, is_element, items_after,
                        parse_body, remove, text_of, to_html, unwrap)
 
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
@@ -355,13 +355,7 @@ def wpautop(root) -> None:
         child.tail = None
         root.remove(child)
     for item in sequence:
-        if isinstance(item, str):
-            if len(root):
-                root[-1].tail = (root[-1].tail or "") + item
-            else:
-                root.text = (root.text or "") + item
-        else:
-            root.append(item)
+        append(root, item)
 
 
 def _wrap_run(run: list) -> list:
@@ -393,15 +387,10 @@ def _wrap_run(run: list) -> list:
             continue
         p = _new_paragraph()
         for piece in pieces:
-            if isinstance(piece, str):
-                if len(p):
-                    p[-1].tail = (p[-1].tail or "") + piece
-                else:
-                    p.text = (p.text or "") + piece
-            else:
+            if not isinstance(piece, str):
                 piece.tail = None  # its tail is among the pieces already
                 _join_texts(piece)
-                p.append(piece)
+            append(p, piece)
         made.append(p)
     return made
 

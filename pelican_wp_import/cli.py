@@ -28,6 +28,8 @@ _POOL_MIN_FILES = 64
 _POOL_MIN_BYTES = 400_000
 # Pieces of work per worker process: enough that one slow piece does not leave the others idle.
 _PIECES_PER_JOB = 4
+# Files (pages of 100 posts, for fetch) converted ahead of their turn, per worker process.
+_EARLY_FILES_PER_JOB = 4
 _SIDECARS: dict[Path, Sidecars] = {}  # per folder, set before the pool forks
 _OPTIONS = Options()
 
@@ -219,8 +221,12 @@ class EarlyStart:
             self.pool.submit(int).result()  # with fork, the first task starts every worker process
 
     def file_ready(self, path: Path) -> None:
-        """path is complete and will not change: convert it now."""
-        if self.pool is not None:
+        """path is complete and will not change: convert it now, if not too many are waiting already.
+
+        Results are recorded in file order once every file is known, so what is converted early is
+        held until then: a few files' worth, not a whole site's (a 10,000-post fetch that converted
+        every page early held them all, 70 MB more at its peak)."""
+        if self.pool is not None and len(self.early) < _EARLY_FILES_PER_JOB * self.jobs:
             self.early[path] = self.pool.submit(_convert_one, path, 0, 1, Sidecars())
 
     def results(self, files: list[Path]):
@@ -235,11 +241,11 @@ class EarlyStart:
         for path, part, parts in pieces:
             later.setdefault(path, []).append(self.pool.submit(_convert_one, path, part, parts,
                                                                _SIDECARS.get(path.parent)))
-        for path in files:
+        for path in files:  # each future let go once its results are out, as Executor.map does
             if path in usable:
-                yield self.early[path].result()
+                yield self.early.pop(path).result()
             else:
-                yield [result for future in later[path] for result in future.result()]
+                yield [result for future in later.pop(path) for result in future.result()]
 
     def close(self) -> None:
         if self.pool is not None:

@@ -287,6 +287,16 @@ def unwrap(element) -> None:
     remove(element)
 
 
+def append(element, item) -> None:
+    """Put a string or an element last in element (a string joins the text before it)."""
+    if not isinstance(item, str):
+        element.append(item)
+    elif len(element):
+        element[-1].tail = (element[-1].tail or "") + item
+    else:
+        element.text = (element.text or "") + item
+
+
 def clear(element) -> None:
     """Empty element of text and children, keeping its tag, attributes and tail."""
     element.text = None

@@ -85,3 +85,27 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "80 posts converted" in shown
     piped = run("convert", tmp_path / "in", "-o", tmp_path / "out2")
     assert "converting" not in piped.stderr and "\x1b[" not in piped.stderr
+
+
+def test_files_converted_early_give_the_same_results_and_are_let_go(tmp_path):
+    """fetch hands page files to converter processes as they land: the results are those of converting
+    the finished folder, in file order; at most a few files wait converted ahead of their turn, and
+    each file's results are held only until they are given out (a whole site's were, at 10,000 posts)."""
+    from pelican_wp_import import cli
+    from pelican_wp_import.fields import Options
+
+    files = sorted(write_corpus(1200, tmp_path / "pages", arrays=True))
+    options = cli.conversion_options(Options(), False)
+    early = cli.EarlyStart(2, options)
+    try:
+        for path in reversed(files):  # the order pages land in is any order
+            early.file_ready(path)
+        assert len(early.early) == min(len(files), 2 * cli._EARLY_FILES_PER_JOB)
+        cli._SIDECARS.clear()
+        got = list(early.results(files))
+        assert early.early == {}
+    finally:
+        early.close()
+    expected = list(cli._convert_all(files, 1))
+    assert [[(type(r).__name__, getattr(r, "document", r)) for r in per_file] for per_file in got] == \
+           [[(type(r).__name__, getattr(r, "document", r)) for r in per_file] for per_file in expected]

@@ -196,23 +196,29 @@ def test_retry_delay_doubles_with_jitter_and_is_capped():
 
 # --- resuming and running again ----------------------------------------------------------------------
 
+def _fetch_until_pages_done(site, folder, pages: int, *args: str, **popen):
+    """A fetch command started in its own process, and the posts pages it has finished once it has
+    finished that many (or 15 seconds have passed)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url, "-o", str(folder),
+                             "--timeout", "20", "-q", *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, **popen)
+    state_file = folder / ".wp-api" / STATE
+    deadline = time.monotonic() + 15
+    done = []
+    while time.monotonic() < deadline and len(done) < pages:
+        time.sleep(0.05)
+        try:
+            done = json.loads(state_file.read_text())["done"].get("posts", [])
+        except (OSError, ValueError):
+            pass
+    return proc, done
+
+
 def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
     held = threading.Event()
     site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
     with serve(site):
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url, "-o",
-                                 str(tmp_path), "--timeout", "20", "-q"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        state_file = tmp_path / ".wp-api" / STATE
-        deadline = time.monotonic() + 15
-        done = []
-        while time.monotonic() < deadline and len(done) < 5:
-            time.sleep(0.05)
-            try:
-                done = json.loads(state_file.read_text())["done"].get("posts", [])
-            except (OSError, ValueError):
-                pass
+        proc, done = _fetch_until_pages_done(site, tmp_path, 5, stderr=subprocess.DEVNULL)
         proc.send_signal(signal.SIGKILL)  # killed while page 4 is on its way
         proc.wait()
         assert 4 not in done and len(done) == 5
@@ -229,20 +235,8 @@ def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path
     held = threading.Event()
     site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
     with serve(site):
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([sys.executable, "-m", "pelican_wp_import.cli", "fetch", site.url, "-o",
-                                 str(tmp_path), "--timeout", "20", "-q", "--jobs", "2"], env=env, cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
-        state_file = tmp_path / ".wp-api" / STATE
-        deadline = time.monotonic() + 15
-        done = []
-        while time.monotonic() < deadline and len(done) < 5:
-            time.sleep(0.05)
-            try:
-                done = json.loads(state_file.read_text())["done"].get("posts", [])
-            except (OSError, ValueError):
-                pass
+        proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", stderr=subprocess.PIPE, text=True,
+                                             start_new_session=True)
         time.sleep(3)  # the pages that came are converted: the converter processes wait for work
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
         try:
