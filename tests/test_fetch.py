@@ -233,13 +233,14 @@ def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path
     """Ctrl-C reaches the whole process group, converter processes too (fetch starts them before the
     download): the person sees one line, not a traceback from each of them."""
     held = threading.Event()
-    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
+    # page 4 held until Ctrl-C has come, however slow the machine (set in the finally below)
+    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held}, hold_limit=120)
     with serve(site):
-        proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", stderr=subprocess.PIPE, text=True,
-                                             start_new_session=True)
-        time.sleep(3)  # the pages that came are converted: the converter processes wait for work
-        os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
         try:
+            proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", stderr=subprocess.PIPE,
+                                                 text=True, start_new_session=True)
+            time.sleep(3)  # the pages that came are converted: the converter processes wait for work
+            os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
             _, stderr = proc.communicate(timeout=20)
         finally:
             held.set()

@@ -30,6 +30,7 @@ class WordPress:
     always_fail: set[str] = field(default_factory=set)  # "posts page 2": answers 500 every time
     fault_rate: float = 0.0  # that share of all requests fails, no address more than twice running
     hold: dict[str, threading.Event] = field(default_factory=dict)  # "posts page 5": answer when set
+    hold_limit: float = 10.0  # seconds a held answer waits at most, should the test never set it
     delay: float = 0.0  # seconds each list page takes to answer
     stall: float = 1.0  # seconds a stalled answer takes: longer than the client's timeout in tests
     users: dict[str, str] = field(default_factory=dict)  # who may see other statuses than publish
@@ -84,7 +85,7 @@ def make_handler(site: WordPress):
             route, query = _route_of(self.path, site.prefix)
             key = _fault_key(route, query)
             if key in site.hold:
-                site.hold[key].wait(10)
+                site.hold[key].wait(site.hold_limit)
             fault = self.next_fault(key)
             if fault:
                 with site.lock:
