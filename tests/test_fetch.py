@@ -196,6 +196,10 @@ def test_retry_delay_doubles_with_jitter_and_is_capped():
 
 # --- resuming and running again ----------------------------------------------------------------------
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _fetch_until_pages_done(site, folder, pages: int, *args: str, **popen):
     """A fetch command started in its own process, and the posts pages it has finished once it has
     finished that many (or 15 seconds have passed)."""
@@ -237,8 +241,10 @@ def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path
     site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held}, hold_limit=120)
     with serve(site):
         try:
+            # as from a terminal: its own process group, and Ctrl-C not ignored (a shell's background
+            # job, which may have started these tests, passes an ignored SIGINT down to what it runs)
             proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", stderr=subprocess.PIPE,
-                                                 text=True, start_new_session=True)
+                                                 text=True, start_new_session=True, preexec_fn=_default_sigint)
             time.sleep(3)  # the pages that came are converted: the converter processes wait for work
             os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
             time.sleep(0.5)
