@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .htmltree import (GONE, append, child_elements, children, classes, clear, descendants, is_element, items_after,
-                       parse_body, remove, text_of, to_html, unwrap)
+from .htmltree import (GONE, append, child_elements, children, classes, clear, descendants, escape_text, is_element,
+                       items_after, parse_body, remove, text_of, to_html, unwrap)
 
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
 # Deeper than this, wrapper tags are unwrapped: real posts never nest so far, and the converter
@@ -426,7 +426,7 @@ def _wrap_run_as_text(run: list) -> list:
     """A run whose inline elements hold blank lines (scraped posts without <p>: <span>One.\n\nTwo.</span>):
     split as text at every blank line, as wpautop does, and parsed again, which closes and reopens
     the elements around each break."""
-    text = "".join(node.translate(_ESCAPES) if isinstance(node, str) else to_html(node) for node in run)
+    text = "".join(escape_text(node) if isinstance(node, str) else to_html(node) for node in run)
     paragraphs = [p for p in _BLANK_LINE.split(text) if p.strip()]
     body = parse_body("".join(f"<p>{p.strip()}</p>" for p in paragraphs))
     made: list = [body.text] if body.text else []
@@ -437,8 +437,6 @@ def _wrap_run_as_text(run: list) -> list:
             made.append(tail)
     return made
 
-
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def normalise_captions(found: Inventory) -> None:

@@ -213,10 +213,11 @@ class EarlyStart:
         self.jobs = jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
         self.early: dict[Path, object] = {}
-        if self.jobs >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        context = _fork_context()
+        if self.jobs >= 2 and context is not None:
             # Ctrl-C during the download is the main process's to handle (it says how to resume); the
             # workers, forked already, would each print a traceback for it
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
                                             initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
             self.pool.submit(int).result()  # with fork, the first task starts every worker process
 
@@ -236,16 +237,14 @@ class EarlyStart:
             return
         usable = {path for path in files if path in self.early and _no_sidecars(_SIDECARS.get(path.parent))}
         rest = [path for path in files if path not in usable]
-        pieces = _pieces(rest, [_size_of(path) for path in rest], self.jobs) if rest else []
-        later = {}
-        for path, part, parts in pieces:
-            later.setdefault(path, []).append(self.pool.submit(_convert_one, path, part, parts,
-                                                               _SIDECARS.get(path.parent)))
-        for path in files:  # each future let go once its results are out, as Executor.map does
-            if path in usable:
-                yield self.early.pop(path).result()
-            else:
-                yield [result for future in later.pop(path) for result in future.result()]
+        later = iter(())
+        if rest:  # as _convert_all does, with the sidecars given: the workers forked before they were known
+            pieces = _pieces(rest, [_size_of(path) for path in rest], self.jobs)
+            sidecars = [_SIDECARS.get(path.parent) for path, _, _ in pieces]
+            later = _by_file(pieces, self.pool.map(_convert_one, *zip(*pieces), sidecars,
+                                                   chunksize=_chunksize(pieces, self.jobs)))
+        for path in files:  # each file's results let go once they are out, as Executor.map does
+            yield self.early.pop(path).result() if path in usable else next(later)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -265,10 +264,18 @@ def _convert_all(files: list[Path], jobs: int):
         yield from map(_convert_one, files)
         return
     pieces = _pieces(files, sizes, jobs)
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        results = pool.map(_convert_one, *zip(*pieces), chunksize=max(1, min(8, len(pieces) // (jobs * 8))))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+        results = pool.map(_convert_one, *zip(*pieces), chunksize=_chunksize(pieces, jobs))
         yield from _by_file(pieces, results)
+
+
+def _fork_context():
+    """The fork start method where there is one (workers then inherit _SIDECARS and _OPTIONS), else None."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def _chunksize(pieces: list, jobs: int) -> int:
+    return max(1, min(8, len(pieces) // (jobs * 8)))
 
 
 def _size_of(path: Path) -> int:

@@ -262,12 +262,18 @@ def remove(element) -> None:
     if element.tail:
         # a placeholder in its place keeps the tail: merged into the text before it, the two texts
         # would read as one (spaces folded across them, brackets matched across them)
-        placeholder = etree.Element(GONE)
-        placeholder.tail = element.tail
+        placeholder = _placeholder(element.tail)
         element.tail = None
         parent.replace(element, placeholder)
     else:
         parent.remove(element)
+
+
+def _placeholder(text: str):
+    """A GONE element holding text as its tail: the text stays a string of its own where it is put."""
+    placeholder = etree.Element(GONE)
+    placeholder.tail = text
+    return placeholder
 
 
 def unwrap(element) -> None:
@@ -277,9 +283,7 @@ def unwrap(element) -> None:
         return
     at = parent.index(element)
     if element.text:
-        placeholder = etree.Element(GONE)
-        placeholder.tail = element.text
-        parent.insert(at, placeholder)
+        parent.insert(at, _placeholder(element.text))
         at += 1
     for child in list(element):
         parent.insert(at, child)
@@ -315,6 +319,11 @@ for _name, _attributes in (("a", ("rel", "rev")), ("link", ("rel", "rev")), ("td
                            ("th", ("headers",)), ("form", ("accept-charset",)), ("object", ("archive",)),
                            ("area", ("rel",)), ("icon", ("sizes",)), ("iframe", ("sandbox",)), ("output", ("for",))):
     _WORD_LIST_ATTRIBUTES[_name] = _WORD_LIST_ATTRIBUTES["*"] | frozenset(_attributes)
+
+
+def escape_text(text: str) -> str:
+    """Text as HTML: & < > escaped."""
+    return text.translate(_ESCAPES)
 
 
 def to_html(element, attributes: Callable | None = None) -> str:

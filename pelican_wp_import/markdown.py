@@ -224,26 +224,17 @@ class WordPressConverter:
         return f"\n\n{'#' * max(1, min(6, n))} {text}\n\n"
 
     def convert_p(self, el, text, parent_tags):
-        text = text.strip(" \t\r\n")
-        if "_inline" in parent_tags:
-            return f" {text} "
-        return f"\n\n{text}\n\n" if text else ""
+        return _block(text.strip(" \t\r\n"), parent_tags)
 
     def convert_div(self, el, text, parent_tags):
-        text = text.strip()
-        if "_inline" in parent_tags:
-            return f" {text} "
-        return f"\n\n{text}\n\n" if text else ""
+        return _block(text.strip(), parent_tags)
 
     convert_article = convert_div
     convert_section = convert_div
     convert_dl = convert_div
 
     def convert_dt(self, el, text, parent_tags):
-        text = _BLANKS.sub(" ", text.strip())
-        if "_inline" in parent_tags:
-            return f" {text} "
-        return f"\n\n{text}\n" if text else "\n"
+        return _block(_BLANKS.sub(" ", text.strip()), parent_tags, after="\n", empty="\n")
 
     def convert_dd(self, el, text, parent_tags):
         text = text.strip()
@@ -434,10 +425,7 @@ class WordPressConverter:
     convert_s = convert_del
 
     def convert_img(self, el, text, parent_tags):
-        src = el.get("src")
-        lazy = el.get("data-src") or el.get("data-lazy-src")
-        if lazy and not _LOADED_SRC.match(src or ""):
-            src = lazy  # a lazy-load plugin's placeholder gives way to the image it stood in for
+        src = _lazy_source(el) or el.get("src")
         if unsafe_url_scheme(src or "", image=True):
             src = None
         src = markdown_url(src.strip()) if src else ""
@@ -473,6 +461,14 @@ _BLANKS = re.compile(r"[\t \r\n]+")
 _HEADING_NAME = re.compile(r"h(\d+)")
 _CONVERTED = frozenset(name[len("convert_"):] for name in dir(WordPressConverter)
                        if name.startswith("convert_") and name not in ("convert_post", "convert_hN"))
+
+
+def _block(text: str, parent_tags, after: str = "\n\n", empty: str = "") -> str:
+    """A block's stripped text on lines of its own, or between spaces where only a line can be
+    (a heading, a table cell)."""
+    if "_inline" in parent_tags:
+        return f" {text} "
+    return f"\n\n{text}{after}" if text else empty
 
 
 def _chomp(text: str) -> tuple[str, str, str]:
@@ -765,13 +761,19 @@ def kept_attributes(tag) -> list[tuple[str, str]]:
     lazy-load plugin's placeholder in an image's src gives way to the image it stood in for."""
     keep = _KEEP_ATTRS.get(tag.tag, ("class",) if tag.tag in ("figure", "blockquote", "div") else ())
     kept = [(key, value) for key, value in tag.items() if key in keep and not _is_script_address(tag, key, value)]
-    if tag.tag == "img":
-        lazy = tag.get("data-src") or tag.get("data-lazy-src")
-        if lazy and not _LOADED_SRC.match(tag.get("src", "")):
-            kept = [(key, value) for key, value in kept if key != "src"]
-            if not _is_script_address(tag, "src", lazy):
-                kept.append(("src", lazy))
+    lazy = _lazy_source(tag) if tag.tag == "img" else None
+    if lazy:
+        kept = [(key, value) for key, value in kept if key != "src"]
+        if not _is_script_address(tag, "src", lazy):
+            kept.append(("src", lazy))
     return kept
+
+
+def _lazy_source(img) -> str | None:
+    """The address a lazy-load plugin keeps in data-src when src holds only its placeholder (nothing,
+    or a data: image); None when src is the image."""
+    lazy = img.get("data-src") or img.get("data-lazy-src")
+    return lazy if lazy and not _LOADED_SRC.match(img.get("src", "")) else None
 
 
 def _is_script_address(tag, name: str, value: str) -> bool:
