@@ -404,9 +404,16 @@ def test_big_pages_of_posts_convert_in_parts_with_the_same_result(tmp_path, caps
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
 
 
-def test_fetch_loads_httpx_without_its_command_line_tool():
-    """httpx's own command (click, rich, pygments) would be a tenth of a second of every fetch."""
-    probe = ("import sys, pelican_wp_import.fetch as f; "
-             "print('httpx._main' in sys.modules, 'click' in sys.modules, f.httpx.Client.__name__)")
+def test_fetch_loads_httpx_without_its_command_line_tool_or_trio():
+    """httpx's own command (click, rich, pygments) would be a tenth of a second of every fetch, and
+    httpcore's trio locks (for asynchronous clients) 0.14 s before the first request, when trio is
+    installed. Both stay importable for anything else in the process."""
+    probe = ("import sys, importlib.util, pelican_wp_import.fetch as f\n"
+             "from pelican_wp_import.wpapi import new_client\n"
+             "new_client(5, 1).close()\n"
+             "print('httpx._main' in sys.modules, 'click' in sys.modules, 'trio' in sys.modules, "
+             "f.httpx.Client.__name__)\n"
+             "try:\n    import trio\n    print(True)\n"
+             "except ImportError:\n    print(importlib.util.find_spec('trio') is None)\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False", "Client"]
+    assert out.split() == ["False", "False", "False", "Client", "True"]
