@@ -3,7 +3,9 @@ retries through faults, resuming, signing in, --since, and converting exactly as
 import json
 import os
 import pty
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -402,6 +404,37 @@ def test_big_pages_of_posts_convert_in_parts_with_the_same_result(tmp_path, caps
     one, two = markdown_files(tmp_path / "out1"), markdown_files(tmp_path / "out2")
     assert [p.name for p in one] == [p.name for p in two] and len(one) > 290
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two))
+
+
+@pytest.fixture
+def self_signed(tmp_path):
+    """A certificate for 127.0.0.1 that no authority signed: (server TLS context, certificate file)."""
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def test_https_certificates_are_checked_and_ssl_cert_file_is_honoured(tmp_path, self_signed, monkeypatch, capsys):
+    """The certificate store is loaded at the first https request, not before every fetch; it is
+    still loaded, and checked: a certificate nobody vouches for is refused, one the environment
+    trusts (SSL_CERT_FILE) is accepted."""
+    context, cert = self_signed
+    with serve(WordPress(items={"posts": posts(3)}), tls=context) as site:
+        assert site.url.startswith("https://")
+        assert fetch(site, tmp_path / "refused") == 1
+        err = capsys.readouterr().err
+        assert "certificate is not trusted" in err and "CERTIFICATE_VERIFY_FAILED" in err
+        assert "tried" not in err  # no second try: the same certificate would be refused again
+        assert not markdown_files(tmp_path / "refused")
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert fetch(site, tmp_path / "trusted") == 0
+    assert len(markdown_files(tmp_path / "trusted")) == 3
 
 
 def test_fetch_loads_httpx_without_its_command_line_tool_or_trio():

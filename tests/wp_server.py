@@ -209,11 +209,14 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: WordPress):
+def serve(site: WordPress, tls=None):
+    """The site on a port of 127.0.0.1; over https when tls (a server ssl.SSLContext) is given."""
     server = _QuietServer(("127.0.0.1", 0), make_handler(site))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    site.url = f"http://127.0.0.1:{server.server_address[1]}"
+    site.url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
     try:
         yield site
     finally:
