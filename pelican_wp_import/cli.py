@@ -143,14 +143,23 @@ def _add_fetch_parser(commands) -> None:
     add_conversion_arguments(fetch)
 
 
+# What Ctrl-C while converting says: every file written is whole (atomic writes), the record of what was
+# written is saved, and a second run writes only what the first did not.
+INTERRUPTED = "interrupted: the files written are complete; run the same command again to finish"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "fetch":
-        from . import fetch  # only a fetch pays for importing httpx
+    try:
+        if args.command == "fetch":
+            from . import fetch  # only a fetch pays for importing httpx
 
-        return fetch.run(args)
-    return run_convert(args.sources, Path(args.output), options_from_args(args), force=args.force, jobs=args.jobs,
-                       quiet=args.quiet, media=args.media)
+            return fetch.run(args)
+        return run_convert(args.sources, Path(args.output), options_from_args(args), force=args.force,
+                           jobs=args.jobs, quiet=args.quiet, media=args.media)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
 
 
 def options_from_args(args: argparse.Namespace) -> Options:
@@ -264,9 +273,15 @@ def _convert_all(files: list[Path], jobs: int):
         yield from map(_convert_one, files)
         return
     pieces = _pieces(files, sizes, jobs)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context()) as pool:
+    # Ctrl-C is the main process's to report; the workers, in its process group, would each print a
+    # traceback. On the way out (Ctrl-C included) what no worker has started is dropped, not run.
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    try:
         results = pool.map(_convert_one, *zip(*pieces), chunksize=_chunksize(pieces, jobs))
         yield from _by_file(pieces, results)
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _fork_context():

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from .media import MediaRef, local_path
 from .model import ImportProblem
 from .retry import RetryPolicy, retry_after_seconds, retry_delay
+from .threads import RequestThreads
 from .write import OutputFolder, atomic_write
 
 # Answers that say "this address has no file": try the next candidate, do not retry.
@@ -50,7 +50,7 @@ class MediaLibrary:
 
         with httpx.Client(timeout=self.timeout, follow_redirects=True,
                           headers={"User-Agent": "pelican-wp-import"}) as client, \
-                ThreadPoolExecutor(self.concurrency) as pool:
+                RequestThreads(self.concurrency, "media") as pool:
             for ref, (path, reason) in zip(wanted, pool.map(lambda r: self._download(client, r), wanted)):
                 if path:
                     result.local[ref.url] = path

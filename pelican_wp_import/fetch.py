@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from ._httpx import httpx
 from . import cli
 from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes
 from .retry import RetryPolicy
+from .threads import RequestThreads
 from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url
 
 PER_PAGE = 100  # the most the REST API gives in one page
@@ -224,7 +225,7 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
                 reporter: DownloadReporter, on_page: Callable[[Path], None] | None = None) -> FetchTally:
     """Every page of every type, settings.concurrency at a time; page 1 of a type first, then the rest."""
     tally = FetchTally()
-    pool = ThreadPoolExecutor(settings.concurrency, thread_name_prefix="fetch")
+    pool = RequestThreads(settings.concurrency, "fetch")
     pending: dict = {}
 
     def submit(kind: str, numbers: list[int]) -> None:
@@ -244,7 +245,7 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
                 submit(result.kind, record_page(result, archive, tally, reporter, on_page))
                 reporter.advance()
     finally:
-        pool.shutdown(wait=not pending, cancel_futures=True)
+        pool.shutdown()  # after Ctrl-C, requests in flight are not waited for
     return tally
 
 

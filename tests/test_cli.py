@@ -109,3 +109,38 @@ def test_files_converted_early_give_the_same_results_and_are_let_go(tmp_path):
     expected = list(cli._convert_all(files, 1))
     assert [[(type(r).__name__, getattr(r, "document", r)) for r in per_file] for per_file in got] == \
            [[(type(r).__name__, getattr(r, "document", r)) for r in per_file] for per_file in expected]
+
+
+def test_ctrl_c_writes_only_whole_files_says_one_line_and_the_next_run_finishes(tmp_path):
+    """Ctrl-C reaches the whole process group, converter processes too: one line, no tracebacks,
+    every file already written is whole, and running the command again writes only the rest."""
+    import os
+    import signal
+    import time
+
+    from pelican_wp_import.cli import INTERRUPTED
+    from pelican_wp_import.frontmatter import split
+
+    write_corpus(3000, tmp_path / "json")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pelican_wp_import.cli", "convert", tmp_path / "json", "-o", out, "-q",
+               "--jobs", "2"]
+    # as from a terminal: its own process group, and Ctrl-C not ignored (see test_fetch's Ctrl-C test)
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    while proc.poll() is None and len(list(out.glob("*.md"))) < 50:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, f"exit {proc.returncode} (0: it ended before Ctrl-C came): {stderr[-800:]}"
+    assert stderr.strip().splitlines() == [INTERRUPTED]
+    first = sorted(out.glob("*.md"))
+    assert 50 <= len(first) < 3000
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    for path in first:
+        metadata, body = split(path.read_text("utf-8"))
+        assert metadata["title"] and body.strip()
+    again = run(*command[3:])
+    assert again.returncode == 0
+    assert f"3000 posts converted ({3000 - len(first)} written, {len(first)} unchanged" in again.stderr
+    assert len(list(out.glob("*.md"))) == 3000

@@ -237,22 +237,28 @@ def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
 
 def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path):
     """Ctrl-C reaches the whole process group, converter processes too (fetch starts them before the
-    download): the person sees one line, not a traceback from each of them."""
+    download): the person sees one line, not a traceback from each of them; and the command ends
+    then, not once the requests in flight have their answers or time out."""
     held = threading.Event()
-    # page 4 held until Ctrl-C has come, however slow the machine (released in the finally below)
-    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held}, hold_limit=120)
+    # page 4 is held until the test ends, however slow the machine: the run stops while it is held
+    site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held}, hold_limit=300)
     with serve(site):
         try:
             # as from a terminal: its own process group, and Ctrl-C not ignored (a shell's background
             # job, which may have started these tests, passes an ignored SIGINT down to what it runs)
-            proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", stderr=subprocess.PIPE,
-                                                 text=True, start_new_session=True, preexec_fn=_default_sigint)
+            proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", "--timeout", "300",
+                                                 stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                                 preexec_fn=_default_sigint)
             time.sleep(3)  # the pages that came are converted: the converter processes wait for work
             os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
-            time.sleep(0.5)
+            try:
+                _, stderr = proc.communicate(timeout=60)  # page 4 is still held, for minutes more
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                pytest.fail("after Ctrl-C, fetch waited for the request in flight")
         finally:
-            held.set()  # the interrupted run's request for page 4 is answered, and the run can end
-        _, stderr = proc.communicate(timeout=60)
+            held.set()
     assert len(done) == 5
     assert proc.returncode == 130
     assert stderr.strip().splitlines() == ["interrupted: run the same command again to go on where it stopped"]
