@@ -109,7 +109,9 @@ class Sanitizer:
 
     def __call__(self, html: str, warnings: list[str]) -> str:
         html = _flatten_if_too_deep(html, warnings)
-        removed = Counter(_named_tags(html))
+        removed = Counter()
+        if _NAMED_TAG.search(html):  # the few posts that may hold one are looked at again by html5ever
+            removed.update(_named_tags(html))
         cleaner, attribute_filter = _cleaner(tuple(self.iframe_hosts))
         attribute_filter.removed = removed
         try:
@@ -216,9 +218,7 @@ _NAMED_ONLY = nh3.Cleaner(tags=set(_NAMED_TAGS), clean_content_tags=set(), attri
 
 def _named_tags(html: str):
     """The names of the removed tags worth a word, found by html5ever itself (not in comments, attribute
-    values or script text), in a second pass for the few posts that may hold one."""
-    if not _NAMED_TAG.search(html):
-        return
+    values or script text), in a second pass."""
     bare = _NAMED_ONLY.clean(html)
     for match in _NAMED_IN_OUTPUT.finditer(bare):
         yield _noun(f"<{match.group(1) or match.group(2)}>")

@@ -7,8 +7,6 @@ import unicodedata
 from urllib.parse import SplitResult, unquote, urlsplit
 
 _TAG = re.compile(r"<[^>]*>")
-# Every kind of non-breaking or odd space WordPress titles carry, and runs of white space.
-_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 _SLUG_DROP = re.compile(r"[^\w\s-]", re.U)
 _SLUG_JOIN = re.compile(r"[-\s]+", re.U)
 # Characters no file name may hold on any system people publish from.
@@ -24,8 +22,19 @@ def plain_text(value: object) -> str:
     if not isinstance(value, str):
         return "" if value is None else str(value)
     # tags first, then entities, so an escaped '&lt;b&gt;' stays literal text
-    text = html.unescape(_TAG.sub("", value))
-    return _SPACES.sub(" ", text).strip()
+    text = html.unescape(_TAG.sub("", value) if "<" in value else value)
+    return collapse_spaces(text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of white space as one space, none at the ends. White space: what str.isspace() says (every
+    kind of non-breaking or odd space WordPress titles carry, as the pattern [\\s\\u200b\\ufeff]+ once
+    found them: a test compares the two), and the zero-width space and BOM, made spaces first."""
+    if "\u200b" in text:
+        text = text.replace("\u200b", " ")
+    if "\ufeff" in text:
+        text = text.replace("\ufeff", " ")
+    return " ".join(text.split())
 
 
 def slugify(text: str) -> str:
