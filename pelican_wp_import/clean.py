@@ -26,6 +26,8 @@ _BLOCK_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(BLOCK_TAGS)), re.
 _INLINE_RESTORABLE = ("span", "strong", "em", "b", "i")
 _INLINE_OPENINGS = {tag: re.compile(rf"<{tag}[\s>]", re.I) for tag in _INLINE_RESTORABLE}
 _INLINE_CLOSINGS = tuple((tag, f"</{tag}>") for tag in _INLINE_RESTORABLE)
+# Those closings, exactly as written (lower case, no space): one search for all of them.
+_INLINE_CLOSING = re.compile("</(%s)>" % "|".join(_INLINE_RESTORABLE))
 # Where a run of inline text starts: the end of a sentence (not an initial like "E." or a title
 # like "Mr."), or the end of a tag.
 _RUN_START = re.compile(r"(?:(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bMrs)"
@@ -116,10 +118,12 @@ def take_inventory(root) -> Inventory:
     found = Inventory()
     bracketed = found.bracketed_texts
     # (node, depth, inside code), or (_TEXT, string, inside code)
-    stack: list = [(_TEXT, root.text, False)] if root.text else []
+    text = root.text  # .text and .tail read once each: lxml makes a new string at every read
+    stack: list = [(_TEXT, text, False)] if text else []
     for child in reversed(root):
-        if child.tail:
-            stack.append((_TEXT, child.tail, False))
+        tail = child.tail
+        if tail:
+            stack.append((_TEXT, tail, False))
         stack.append((child, 1, False))
     while stack:
         node, depth, in_code = stack.pop()
@@ -156,11 +160,13 @@ def take_inventory(root) -> Inventory:
             continue
         code = in_code or name in ("pre", "code")
         for child in reversed(node):
-            if child.tail:
-                stack.append((_TEXT, child.tail, code))
+            tail = child.tail
+            if tail:
+                stack.append((_TEXT, tail, code))
             stack.append((child, depth + 1, code))
-        if node.text:
-            stack.append((_TEXT, node.text, code))
+        text = node.text
+        if text:
+            stack.append((_TEXT, text, code))
     return found
 
 
@@ -175,7 +181,8 @@ def restore_lost_openings(html: str) -> tuple[str, int]:
     restored = 0
     out = []
     # only the inline tags whose closing is somewhere in the post can be missing an opening
-    inline = [(tag, closing) for tag, closing in _INLINE_CLOSINGS if closing in html]
+    present = set(_INLINE_CLOSING.findall(html))
+    inline = [(tag, closing) for tag, closing in _INLINE_CLOSINGS if tag in present]
     for chunk in pieces[:-1]:
         if not _P_OPEN.search(chunk):
             chunk, added = _open_paragraph(chunk)
@@ -339,11 +346,13 @@ def wpautop(root) -> None:
                for item in children(root)):
         return  # blocks and the white space between them: the usual post
     # the top level again, each run of text and inline elements between blocks wrapped
-    items: list = [root.text] if root.text else []
+    text = root.text
+    items: list = [text] if text else []
     for child in root:
         items.append(child)
-        if child.tail:
-            items.append(child.tail)
+        tail = child.tail
+        if tail:
+            items.append(tail)
     sequence: list = []
     run: list = []
     for item in items + [None]:

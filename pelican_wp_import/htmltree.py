@@ -192,13 +192,16 @@ def is_element(node) -> bool:
 
 def children(element) -> list:
     """element's content in order: strings and elements (comments and removed elements left out)."""
-    items = [element.text] if element.text else []
+    # each .text and .tail read once: lxml makes a new string from the tree's UTF-8 at every read
+    text = element.text
+    items = [text] if text else []
     for child in element:
         tag = child.tag
         if tag.__class__ is str and tag != GONE:
             items.append(child)
-        if child.tail:
-            items.append(child.tail)
+        tail = child.tail
+        if tail:
+            items.append(tail)
     return items
 
 
@@ -394,8 +397,9 @@ def _print(root, out: list[str], attributes: Callable | None) -> None:
                     out.append(text)
                 stack.append(closing)
                 for child in reversed(node):
-                    if child.tail:
-                        stack.append(escape_text(child.tail))
+                    tail = child.tail
+                    if tail:
+                        stack.append(escape_text(tail))
                     stack.append(child)
                 continue
         # a comment's or placeholder's tail is printed by its parent's loop
