@@ -22,3 +22,20 @@ def test_plain_text_pairs():
     assert plain_text({"rendered": "<em>x</em>  y"}) == "x y"
     assert plain_text("\ufeffno\u3000tag") == "no tag"
     assert plain_text(None) == ""
+
+
+def test_trim_line_ends_is_the_two_patterns_it_replaced_for_every_short_string():
+    from itertools import product
+
+    from pelican_wp_import.markdown import trim_line_ends
+
+    blank_line_spaces, line_end_spaces = re.compile(r"^[ \t]+$", re.M), re.compile(r"[ \t]+$", re.M)
+
+    def by_patterns(text: str) -> str:
+        text = blank_line_spaces.sub("", text)
+        return line_end_spaces.sub(lambda m: "  " if m.group().startswith("  ") else "", text)
+
+    for length in range(8):
+        for letters in product(" \ta\n\r", repeat=length):
+            text = "".join(letters)
+            assert trim_line_ends(text) == by_patterns(text), repr(text)
