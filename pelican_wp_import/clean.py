@@ -25,8 +25,7 @@ _P_OPEN = re.compile(r"<p[\s>/]", re.I)
 _BLOCK_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(BLOCK_TAGS)), re.I)
 _INLINE_RESTORABLE = ("span", "strong", "em", "b", "i")
 _INLINE_OPENINGS = {tag: re.compile(rf"<{tag}[\s>]", re.I) for tag in _INLINE_RESTORABLE}
-_INLINE_CLOSINGS = tuple((tag, f"</{tag}>") for tag in _INLINE_RESTORABLE)
-# Those closings, exactly as written (lower case, no space): one search for all of them.
+# Their closings, exactly as written (lower case, no space): one search for all of them.
 _INLINE_CLOSING = re.compile("</(%s)>" % "|".join(_INLINE_RESTORABLE))
 # Where a run of inline text starts: the end of a sentence (not an initial like "E." or a title
 # like "Mr."), or the end of a tag.
@@ -182,7 +181,7 @@ def restore_lost_openings(html: str) -> tuple[str, int]:
     out = []
     # only the inline tags whose closing is somewhere in the post can be missing an opening
     present = set(_INLINE_CLOSING.findall(html))
-    inline = [(tag, closing) for tag, closing in _INLINE_CLOSINGS if tag in present]
+    inline = [tag for tag in _INLINE_RESTORABLE if tag in present]
     for chunk in pieces[:-1]:
         if not _P_OPEN.search(chunk):
             chunk, added = _open_paragraph(chunk)
@@ -206,9 +205,10 @@ def _open_paragraph(chunk: str) -> tuple[str, int]:
     return chunk[:at] + "<p>" + chunk[at:], 1
 
 
-def _open_inline(chunk: str, inline: list[tuple[str, str]]) -> tuple[str, int]:
+def _open_inline(chunk: str, inline: list[str]) -> tuple[str, int]:
     added = 0
-    for tag, closing in inline:
+    for tag in inline:
+        closing = f"</{tag}>"
         if closing not in chunk:
             continue
         opening = _INLINE_OPENINGS[tag]

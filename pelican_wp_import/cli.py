@@ -224,10 +224,7 @@ class EarlyStart:
         self.early: dict[Path, object] = {}
         context = _fork_context()
         if self.jobs >= 2 and context is not None:
-            # Ctrl-C during the download is the main process's to handle (it says how to resume); the
-            # workers, forked already, would each print a traceback for it
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context,
-                                            initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+            self.pool = _converter_pool(self.jobs, context)
             self.pool.submit(int).result()  # with fork, the first task starts every worker process
 
     def file_ready(self, path: Path) -> None:
@@ -273,15 +270,20 @@ def _convert_all(files: list[Path], jobs: int):
         yield from map(_convert_one, files)
         return
     pieces = _pieces(files, sizes, jobs)
-    # Ctrl-C is the main process's to report; the workers, in its process group, would each print a
-    # traceback. On the way out (Ctrl-C included) what no worker has started is dropped, not run.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_fork_context(), initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
-    try:
+    pool = _converter_pool(jobs, _fork_context())
+    try:  # on the way out (Ctrl-C included) what no worker has started is dropped, not run
         results = pool.map(_convert_one, *zip(*pieces), chunksize=_chunksize(pieces, jobs))
         yield from _by_file(pieces, results)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _converter_pool(jobs: int, context) -> ProcessPoolExecutor:
+    """Converter processes that ignore Ctrl-C: the main process reports it (fetch says how to resume,
+    convert that the files written are whole); the workers, in its process group, would each print a
+    traceback for it."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=signal.signal,
+                               initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 def _fork_context():

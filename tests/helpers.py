@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import pty
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,3 +66,9 @@ def run_on_a_terminal(*args) -> tuple[int, str]:
     proc.wait()
     os.close(leader)
     return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def default_sigint() -> None:
+    """preexec_fn for a command started as from a terminal: Ctrl-C not ignored (a shell's background
+    job, which may have started these tests, passes an ignored SIGINT down to what it runs)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -1,13 +1,17 @@
 """The convert command: exit codes, the summary, sidecars, pages, parallel runs, the progress bar."""
+import os
 import pty
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
 from conftest import CONTENT, ROOT
-from helpers import read_markdown, run_on_a_terminal
-from pelican_wp_import.cli import main
+from helpers import default_sigint, read_markdown, run_on_a_terminal
+from pelican_wp_import.cli import INTERRUPTED, main
+from pelican_wp_import.frontmatter import split
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import write_corpus  # noqa: E402
@@ -114,20 +118,13 @@ def test_files_converted_early_give_the_same_results_and_are_let_go(tmp_path):
 def test_ctrl_c_writes_only_whole_files_says_one_line_and_the_next_run_finishes(tmp_path):
     """Ctrl-C reaches the whole process group, converter processes too: one line, no tracebacks,
     every file already written is whole, and running the command again writes only the rest."""
-    import os
-    import signal
-    import time
-
-    from pelican_wp_import.cli import INTERRUPTED
-    from pelican_wp_import.frontmatter import split
-
     write_corpus(3000, tmp_path / "json")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "pelican_wp_import.cli", "convert", tmp_path / "json", "-o", out, "-q",
                "--jobs", "2"]
-    # as from a terminal: its own process group, and Ctrl-C not ignored (see test_fetch's Ctrl-C test)
+    # as from a terminal: its own process group, and Ctrl-C not ignored
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            preexec_fn=default_sigint)
     while proc.poll() is None and len(list(out.glob("*.md"))) < 50:
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGINT)

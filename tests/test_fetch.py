@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from conftest import ROOT
-from helpers import read_markdown, run_on_a_terminal
+from helpers import default_sigint, read_markdown, run_on_a_terminal
 from pelican_wp_import.archive import STATE
 from pelican_wp_import.cli import main
 from pelican_wp_import.retry import RetryPolicy, retry_after_seconds, retry_delay
@@ -198,10 +198,6 @@ def test_retry_delay_doubles_with_jitter_and_is_capped():
 
 # --- resuming and running again ----------------------------------------------------------------------
 
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _fetch_until_pages_done(site, folder, pages: int, *args: str, **popen):
     """A fetch command started in its own process, and the posts pages it has finished once it has
     finished that many (or 15 seconds have passed)."""
@@ -248,7 +244,7 @@ def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path
             # job, which may have started these tests, passes an ignored SIGINT down to what it runs)
             proc, done = _fetch_until_pages_done(site, tmp_path, 5, "--jobs", "2", "--timeout", "300",
                                                  stderr=subprocess.PIPE, text=True, start_new_session=True,
-                                                 preexec_fn=_default_sigint)
+                                                 preexec_fn=default_sigint)
             time.sleep(3)  # the pages that came are converted: the converter processes wait for work
             os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
             try:
