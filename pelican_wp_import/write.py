@@ -147,24 +147,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     The file is made with the mode a plain open() gives (0o666 less the umask), so that a web server or
     a second user building the site can still read it; mkstemp's 0o600 would need a chmod after."""
     folder = os.fspath(path.parent)
-    for _ in range(100):
-        tmp = os.path.join(folder, f".{path.name}.{_random_name()}{TEMPORARY_SUFFIX}")
-        try:
-            fd = os.open(tmp, _CREATE_NEW, 0o666)
-            break
-        except FileExistsError:
-            continue
-    else:
-        raise FileExistsError(f"no free temporary name beside {path}")
+    tmp = ""  # named before it is made: Ctrl-C right after os.open returns must not leave it behind
     try:
+        for _ in range(100):
+            tmp = os.path.join(folder, f".{path.name}.{_random_name()}{TEMPORARY_SUFFIX}")
+            try:
+                fd = os.open(tmp, _CREATE_NEW, 0o666)
+                break
+            except FileExistsError:
+                tmp = ""  # another file's name: never removed here
+        else:
+            raise FileExistsError(f"no free temporary name beside {path}")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)  # gone already when os.replace did its work, or os.open never made it
+            except OSError:
+                pass
         raise
 
 

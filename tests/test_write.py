@@ -177,3 +177,24 @@ def test_atomic_write_names_its_temporary_file_as_the_cleanup_expects(tmp_path, 
     assert len(seen) == 1 and seen[0].startswith(".post.md.") and seen[0].endswith(".tmp")
     (tmp_path / seen[0]).write_text("left by a killed run")
     assert remove_temporary_files(tmp_path) == 1
+
+
+@pytest.mark.parametrize("step", ["open", "write", "replace"])
+def test_ctrl_c_at_any_step_of_a_write_leaves_no_temporary_file(tmp_path, monkeypatch, step):
+    """Ctrl-C raises KeyboardInterrupt at the first check after the system call it came during: right
+    after os.open made the temporary file, before the caller holds its descriptor, is one such point."""
+    real = {"open": os.open, "write": os.fdopen, "replace": os.replace}[step]
+
+    def interrupted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if step != "open" or str(args[0]).endswith(".tmp"):
+            raise KeyboardInterrupt
+        return result
+
+    monkeypatch.setattr(os, {"open": "open", "write": "fdopen", "replace": "replace"}[step], interrupted)
+    target = tmp_path / "post.md"
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, b"whole")
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert not target.exists() or target.read_bytes() == b"whole"
