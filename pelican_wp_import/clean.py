@@ -65,7 +65,8 @@ def clean_html(html: str, sanitizer=None) -> Cleaned:
     html, restored = restore_lost_openings(html)
     if restored:
         warnings.append(f"{restored} paragraph or inline opening tags were missing and were restored")
-    html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
+    if "[" in html:  # a search for one character is a fraction of the pattern's search
+        html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
     html = _BLOCK_COMMENT.sub("", html)
     if sanitizer is not None:
         html = sanitizer(html, warnings)
@@ -173,10 +174,15 @@ def take_inventory(root) -> Inventory:
 
 def restore_lost_openings(html: str) -> tuple[str, int]:
     """Give back <p>, <span>, <em>… openings that a scraper stripped while leaving the closings."""
-    closings = len(_P_CLOSE.findall(html))
-    if not closings or closings <= len(_P_OPEN.findall(html)) and "</span>" not in html:
-        return html, 0
-    pieces = _P_CLOSE.split(html)
+    if "</span>" in html:  # an inline opening may be missing anywhere: every paragraph is looked at
+        pieces = _P_CLOSE.split(html)
+        if len(pieces) == 1:
+            return html, 0
+    else:  # only paragraph openings, when fewer than the closings
+        closings = len(_P_CLOSE.findall(html))
+        if not closings or closings <= len(_P_OPEN.findall(html)):
+            return html, 0
+        pieces = _P_CLOSE.split(html)
     restored = 0
     out = []
     # only the inline tags whose closing is somewhere in the post can be missing an opening

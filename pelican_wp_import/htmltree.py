@@ -373,51 +373,51 @@ def inner_html(element) -> str:
 
 def _print(root, out: list[str], attributes: Callable | None) -> None:
     stack: list = [root]
+    pop, push, emit = stack.pop, stack.append, out.append
     while stack:
-        node = stack.pop()
+        node = pop()
         if node.__class__ is str:
-            out.append(node)
+            emit(node)
             continue
-        tag = node.tag
+        tag = node.tag  # read once: lxml makes a new string at every read, as for .text and .tail
         if tag.__class__ is not str:
             if tag is etree.Comment:
-                out.append(f"<!--{node.text or ''}-->")
+                emit(f"<!--{node.text or ''}-->")
             elif tag is etree.ProcessingInstruction:
-                out.append(f"<?{node.target} {node.text or ''}>")
-        elif tag != GONE:
-            out.append(_start_tag(node, node.items() if attributes is None else attributes(node)))
-            if not len(node) and node.text is None and tag in VOID:
-                out[-1] = out[-1][:-1] + "/>"
-            else:
-                closing = f"</{tag}>"
-                text = node.text
-                if text and tag not in _UNESCAPED_TEXT:
-                    text = escape_text(text)
-                if text:
-                    out.append(text)
-                stack.append(closing)
-                for child in reversed(node):
-                    tail = child.tail
-                    if tail:
-                        stack.append(escape_text(tail))
-                    stack.append(child)
-                continue
-        # a comment's or placeholder's tail is printed by its parent's loop
+                emit(f"<?{node.target} {node.text or ''}>")
+            continue  # a comment's or placeholder's tail is printed by its parent's loop
+        if tag == GONE:
+            continue
+        start = _start_tag(tag, node.items() if attributes is None else attributes(node))
+        text = node.text
+        if text is None and tag in VOID and not len(node):
+            emit(start[:-1] + "/>")
+            continue
+        emit(start)
+        if text:
+            emit(text if tag in _UNESCAPED_TEXT else escape_text(text))
+        push(f"</{tag}>")
+        for child in reversed(node):
+            tail = child.tail
+            if tail:
+                push(escape_text(tail))
+            push(child)
 
 
-def _start_tag(node, attributes: list[tuple[str, str]]) -> str:
+def _start_tag(tag: str, attributes: list[tuple[str, str]]) -> str:
     if not attributes:
-        return f"<{node.tag}>"
-    words = _WORD_LIST_ATTRIBUTES.get(node.tag, _WORD_LIST_ATTRIBUTES["*"])
+        return f"<{tag}>"
+    words = _WORD_LIST_ATTRIBUTES.get(tag, _WORD_LIST_ATTRIBUTES["*"])
     printed = []
-    for key, value in sorted(attributes):
+    for key, value in sorted(attributes) if len(attributes) > 1 else attributes:
         if key in words:
             value = " ".join(value.split())
-        value = escape_text(value)
+        if "&" in value or "<" in value or ">" in value:
+            value = escape_text(value)
         if '"' not in value:
             printed.append(f' {key}="{value}"')
         elif "'" not in value:
             printed.append(f" {key}='{value}'")
         else:
             printed.append(f' {key}="{value.replace(chr(34), "&quot;")}"')
-    return f"<{node.tag}{''.join(printed)}>"
+    return f"<{tag}{''.join(printed)}>"

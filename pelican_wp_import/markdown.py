@@ -12,8 +12,8 @@ import re
 import threading
 from urllib.parse import quote
 
-from .htmltree import (child_elements, children, classes, descendants, items_after, items_before, previous_element,
-                       remove, text_of, to_html)
+from .htmltree import (GONE, child_elements, children, classes, descendants, items_after, items_before,
+                       previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -127,13 +127,15 @@ class WordPressConverter:
 
     # --- traversal ----------------------------------------------------------------------------
 
-    def process_tag(self, node, parent_tags: set) -> str:
-        """The Markdown of node: its children's joined, then its own conversion.
+    def process_tag(self, node, parent_tags: set, name: str | None = None) -> str:
+        """The Markdown of node (whose tag is name, when the caller has read it already): its
+        children's joined, then its own conversion.
 
         Whitespace-only text is dropped at the edges of blocks and next to them, newlines between
         children collapse to at most two, and nothing is collapsed inside <pre>.
         """
-        name = node.tag
+        if name is None:
+            name = node.tag
         if name in _MAYBE_KEPT_AS_HTML and kept_as_html(node):
             # its children are not converted: what they would do to the tree (Markdown escapes in
             # addresses and alt text) must not show in the HTML
@@ -144,17 +146,33 @@ class WordPressConverter:
         if name in _NOFORMAT_CONTEXT:
             inner_tags.add("_noformat")
         trim_inside = name in _WHITESPACE_BLOCKS
-        items = children(node)
+        # children() with each element's tag beside it (None for a string): lxml makes a new string at
+        # every read of .tag, and the text between elements asks for its neighbours' tags
+        text = node.text
+        items, tags = ([text], [None]) if text else ([], [])
+        for child in node:
+            tag = child.tag
+            if tag.__class__ is str and tag != GONE:
+                items.append(child)
+                tags.append(tag)
+            tail = child.tail
+            if tail:
+                items.append(tail)
+                tags.append(None)
         last = len(items) - 1
         pieces = []
         for index, child in enumerate(items):
-            if child.__class__ is str:
-                if not child.strip() and _drop_whitespace(items, index, last, trim_inside):
-                    continue
-                piece = self.process_text(child, items, index, node, inner_tags)
+            tag = tags[index]
+            if tag is None:
+                prev_tag = tags[index - 1] if index else None
+                after_tag = tags[index + 1] if index < last else None
+                if not child.strip() and (trim_inside and (index == 0 or index == last)
+                                          or prev_tag in _BLOCKISH or after_tag in _BLOCKISH):
+                    continue  # whitespace at a block's edges, or next to a block
+                piece = self.process_text(child, items, index, node, inner_tags, name, prev_tag, after_tag)
             else:
                 # an empty block still parts the words on either side, whose spaces next to it were dropped
-                piece = self.process_tag(child, inner_tags) or (" " if child.tag in _BLOCKISH else "")
+                piece = self.process_tag(child, inner_tags, tag) or (" " if tag in _BLOCKISH else "")
             if piece:
                 pieces.append(piece)
         if name == "pre" or "pre" in parent_tags:
@@ -185,26 +203,26 @@ class WordPressConverter:
             text = _UNESCAPED_CLOSING_BRACKET.sub(r"\1\\]", text)  # it would end the link's text
         return text
 
-    def process_text(self, text: str, items: list, index: int, parent, parent_tags) -> str:
+    def process_text(self, text: str, items: list, index: int, parent, parent_tags, parent_name: str,
+                     prev_tag: str | None, after_tag: str | None) -> str:
         """A string among its parent's items: white space folded outside <pre>, Markdown escaped,
-        trimmed next to blocks, and a line-start marker escaped where the text starts a line."""
+        trimmed next to blocks, and a line-start marker escaped where the text starts a line.
+        prev_tag and after_tag: the tags of the items either side (None for a string or nothing)."""
         if "pre" not in parent_tags:
             if "\n" in text or "\r" in text:
                 text = _NEWLINE_SPACE.sub("\n", text)
             if "\t" in text or "  " in text:
                 text = _SPACE_RUN.sub(" ", text)
-        prev = items[index - 1] if index else None
-        after = items[index + 1] if index + 1 < len(items) else None
-        inside_block = parent.tag in _WHITESPACE_BLOCKS
-        ends_line = getattr(after, "tag", None) in _BLOCKISH or (inside_block and after is None)
+        inside_block = parent_name in _WHITESPACE_BLOCKS
+        ends_line = after_tag in _BLOCKISH or (inside_block and index == len(items) - 1)
         if "_noformat" not in parent_tags:
             # at a line's end nothing can follow a bracket and make it a link: a plain end stands in
             text = self.escape(text + _PLAIN_END, parent_tags)[:-1] if ends_line else self.escape(text, parent_tags)
-        if getattr(prev, "tag", None) in _BLOCKISH or (inside_block and prev is None):
+        if prev_tag in _BLOCKISH or (inside_block and index == 0):
             text = text.lstrip(" \t\r\n")
         if ends_line:
             text = text.rstrip()
-        if text and getattr(prev, "tag", None) == "br" and "pre" not in parent_tags:
+        if text and prev_tag == "br" and "pre" not in parent_tags:
             text = text.lstrip(" ")  # the line break already separates the words
         if text and _may_open_block(text) and "_noformat" not in parent_tags \
                 and parent_tags.isdisjoint(_HEADINGS) and _starts_line(items, index, parent):
@@ -502,14 +520,6 @@ _SPACE_RUN = re.compile(r"[\t ]+")
 _BLOCKISH = _WHITESPACE_BLOCKS | {"pre", "hr"}
 
 
-def _drop_whitespace(items: list, index: int, last: int, trim_inside: bool) -> bool:
-    """Whether whitespace-only text at items[index] is dropped: at a block's edges, and next to a block."""
-    if trim_inside and (index == 0 or index == last):
-        return True
-    return (index > 0 and getattr(items[index - 1], "tag", None) in _BLOCKISH) or (
-        index < last and getattr(items[index + 1], "tag", None) in _BLOCKISH)
-
-
 def _join_collapsing_newlines(pieces: list[str]) -> str:
     """Join converted children; where one ends and the next starts with newlines, keep the longer run (max 2)."""
     if len(pieces) < 2:
@@ -756,14 +766,22 @@ def is_simple_table(table) -> bool:
 def kept_attributes(tag) -> list[tuple[str, str]]:
     """The attributes HTML that stays HTML keeps: no editor or theme clutter, no script address; a
     lazy-load plugin's placeholder in an image's src gives way to the image it stood in for."""
-    keep = _KEEP_ATTRS.get(tag.tag, ("class",) if tag.tag in ("figure", "blockquote", "div") else ())
-    kept = [(key, value) for key, value in tag.items() if key in keep and not _is_script_address(tag, key, value)]
-    lazy = _lazy_source(tag) if tag.tag == "img" else None
+    name = tag.tag
+    keep = _KEEP_ATTRS.get(name)
+    if keep is None:
+        keep = _CLASS_ONLY if name in _CLASS_KEPT else ()
+    kept = [(key, value) for key, value in tag.items()
+            if key in keep and (key not in _URL_ATTRIBUTES or not _is_script_address(name, key, value))]
+    lazy = _lazy_source(tag) if name == "img" else None
     if lazy:
         kept = [(key, value) for key, value in kept if key != "src"]
-        if not _is_script_address(tag, "src", lazy):
+        if not _is_script_address(name, "src", lazy):
             kept.append(("src", lazy))
     return kept
+
+
+_CLASS_ONLY = ("class",)
+_CLASS_KEPT = frozenset(("figure", "blockquote", "div"))
 
 
 def _lazy_source(img) -> str | None:
@@ -773,10 +791,11 @@ def _lazy_source(img) -> str | None:
     return lazy if lazy and not _LOADED_SRC.match(img.get("src", "")) else None
 
 
-def _is_script_address(tag, name: str, value: str) -> bool:
+def _is_script_address(tag: str, name: str, value: str) -> bool:
+    """Whether the value of attribute name of a tag element holds an address that runs a script."""
     if name not in _URL_ATTRIBUTES:
         return False
-    image = tag.tag in ("img", "source") and name != "href"
+    image = tag in ("img", "source") and name != "href"
     urls = [url for url, _ in srcset_candidates(value)] if name == "srcset" else [value]
     return any(unsafe_url_scheme(url, image=image) for url in urls)
 
