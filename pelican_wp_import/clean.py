@@ -67,10 +67,12 @@ def clean_html(html: str, sanitizer=None) -> Cleaned:
         warnings.append(f"{restored} paragraph or inline opening tags were missing and were restored")
     if "[" in html:  # a search for one character is a fraction of the pattern's search
         html = _CAPTION_SHORTCODE.sub(_caption_shortcode_to_figure, html)
-    html = _BLOCK_COMMENT.sub("", html)
+    if "<!--" in html:
+        html = _BLOCK_COMMENT.sub("", html)
     if sanitizer is not None:
-        html = sanitizer(html, warnings)
-    html = _DOCUMENT_END.sub("", html)
+        html = sanitizer(html, warnings)  # a fragment: never an </html> or </body> tag
+    else:
+        html = _DOCUMENT_END.sub("", html)
     if "<pre" not in html and "<textarea" not in html:
         # split() keeps the captured closing tag and drops the white space after it: the same text as
         # sub(r"\1"), without the Python call a group-reference template costs for every match

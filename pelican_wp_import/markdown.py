@@ -32,10 +32,8 @@ _ESCAPE_CHARS = re.compile(r"(?P<backslash>\\(?=[\\`*_{}\[\]()>#+\-.!|]))|(?P<st
                            r"|(?P<bracket>\[(?=\^|(?![^\[\]\n]*\](?:[^(\[:\s]|\s[^\[\s]))))")
 # A ']' not escaped yet: after no backslash, or after escaped backslashes (pairs) only.
 _UNESCAPED_CLOSING_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\]")
-# Any character the pattern above can act on: most text has none and skips it.
-_MAYBE_SPECIAL = re.compile(r"[\\`*_<&{\[]")
-# The same, at the start of a line, where block syntax lives: headings (Python-Markdown needs no
-# space after '#'), quotes, list markers, rules and setext underlines.
+# Text Markdown would read as markup at the start of a line, where block syntax lives: headings
+# (Python-Markdown needs no space after '#'), quotes, list markers, rules and setext underlines.
 _LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$)")
 # What the text must start with (after white space) for the pattern above to match, digits aside.
 _LINE_START_CHARACTERS = frozenset("#>-+=")
@@ -52,8 +50,6 @@ _BULLET = re.compile(r"(?:[-*+]|\d+\.) ")
 LIST_INDENT = 4
 # Blank lines before a block's first line; stripping spaces too would unindent a code block.
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
-# Each line of a quote, to put the quote marker before.
-_QUOTED_LINE = re.compile(r"^(.*)", re.M)
 # A fenced code block: its spaces and blank lines are the author's and are never tidied.
 _FENCED_CODE = re.compile(r"^(`{3,})[^\n]*\n[\s\S]*?\n\1$", re.M)
 # Runs of blank lines.
@@ -195,7 +191,9 @@ class WordPressConverter:
     def escape(text: str, parent_tags) -> str:
         if not text:
             return ""
-        if _MAYBE_SPECIAL.search(text):
+        # eight searches for one character each take a third of the time of one character-class search
+        if "\\" in text or "`" in text or "*" in text or "_" in text or "<" in text or "&" in text \
+                or "{" in text or "[" in text:
             text = _ESCAPE_CHARS.sub(_escape_one, text)
         if not parent_tags.isdisjoint(_CELLS):
             text = text.replace("|", "\\|")  # a pipe in a table cell would end the cell
@@ -257,7 +255,7 @@ class WordPressConverter:
             return f" {text} "
         if not text:
             return "\n"
-        text = _QUOTED_LINE.sub(lambda m: "    " + m.group(1) if m.group(1) else "", text)
+        text = _prefix_lines(text, "    ", "")
         return ":" + text[1:] + "\n"
 
     def convert_hr(self, el, text, parent_tags):
@@ -303,7 +301,7 @@ class WordPressConverter:
         if not text.strip(" \t\r\n"):
             return "\n"
         # each line quoted, the first line's indentation kept (it may make a code block)
-        quoted = _QUOTED_LINE.sub(lambda m: "> " + m.group(1) if m.group(1) else ">", text)
+        quoted = _prefix_lines(text, "> ", ">")
         return f"\n{quoted}\n\n"
 
     def convert_cite(self, el, text, parent_tags):
@@ -356,7 +354,7 @@ class WordPressConverter:
         width = len(bullet)
         # Python-Markdown nests blocks in a list item only when indented by four spaces
         indent = " " * max(LIST_INDENT, width)
-        item = bullet + _QUOTED_LINE.sub(lambda m: indent + m.group(1) if m.group(1) else "", text)[len(indent):]
+        item = bullet + _prefix_lines(text, indent, "")[len(indent):]
         item += "\n"
         if "\n\n" in item.strip():
             # an item of several blocks ends with a blank line, or the next bullet joins its paragraph
@@ -544,6 +542,11 @@ def _join_collapsing_newlines(pieces: list[str]) -> str:
         trailing = len(body) - len(stripped) if stripped else 0
         out.append(piece)
     return "".join(out)
+
+
+def _prefix_lines(text: str, prefix: str, empty: str) -> str:
+    """Every line of text with prefix before it; an empty line becomes empty."""
+    return "\n".join(prefix + line if line else empty for line in text.split("\n"))
 
 
 def _may_open_block(text: str) -> bool:

@@ -46,7 +46,11 @@ _DROPPED_WITH_CONTENT = {"script", "style", "noscript", "template", "title"}
 # Removed tags worth naming in the warning; others (Word's <o:p>, custom elements) go silently.
 _NAMED_TAGS = ("script", "style", "object", "embed", "applet", "form", "input", "button", "select", "textarea",
                "meta", "base", "link", "frame", "frameset", "svg", "math", "template")
-_NAMED_TAG = re.compile(r"<(%s)(?=[\s/>])" % "|".join(_NAMED_TAGS), re.I)
+# Where one of them may start, searched in the post's UTF-8 lowered to ASCII lower case: html5ever
+# reads tag names that way, and a search of bytes skips to each '<' at once, where a search of text
+# holding any character above U+00FF (curly quotes) looks at every character. (A case-insensitive
+# search of the text also took "<ſcript" for a script, which html5ever does not.)
+_NAMED_TAG = re.compile(rb"<(?:%s)[\t\n\f\r />]" % b"|".join(name.encode() for name in _NAMED_TAGS))
 # In the output of a pass that keeps only the named tags (bare): a script or style with its text, or a tag.
 _NAMED_IN_OUTPUT = re.compile(r"<(script|style)>[\s\S]*?</\1>|<(%s)>" % "|".join(_NAMED_TAGS))
 
@@ -110,7 +114,7 @@ class Sanitizer:
     def __call__(self, html: str, warnings: list[str]) -> str:
         html = _flatten_if_too_deep(html, warnings)
         removed = Counter()
-        if _NAMED_TAG.search(html):  # the few posts that may hold one are looked at again by html5ever
+        if _may_name_a_tag(html):  # the few posts that may hold one are looked at again by html5ever
             removed.update(_named_tags(html))
         cleaner, attribute_filter = _cleaner(tuple(self.iframe_hosts))
         attribute_filter.removed = removed
@@ -214,6 +218,11 @@ def refused_iframe_host(src: str, hosts: tuple[str, ...]) -> str | None:
 
 # A pass that keeps the named tags only, bare (no thread keeps state in it).
 _NAMED_ONLY = nh3.Cleaner(tags=set(_NAMED_TAGS), clean_content_tags=set(), attributes={}, link_rel=None)
+
+
+def _may_name_a_tag(html: str) -> bool:
+    """Whether html may hold one of the named tags (a few posts do; _named_tags then tells)."""
+    return _NAMED_TAG.search(html.encode("utf-8", "surrogatepass").lower()) is not None
 
 
 def _named_tags(html: str):
