@@ -128,7 +128,9 @@ def read_bio(block, known: set[str], marked: bool) -> AuthorBio | None:
         return None
     # the phrase ends the text, and in text with its spaces folded it is at most _MORE_ABOUT_LONGEST long:
     # searched for only there (searching from every position of a long paragraph was most of the cost)
-    more = _MORE_ABOUT.search(text, max(0, len(text) - _MORE_ABOUT_LONGEST))
+    tail_at = max(0, len(text) - _MORE_ABOUT_LONGEST)
+    # the phrase holds "more" in some case: without it (most paragraphs) the pattern is not tried
+    more = _MORE_ABOUT.search(text, tail_at) if "more" in text[tail_at:].lower() else None
     more_name = display_name(more.group("name")) if more else ""
     if more and not _looks_like_name(more_name):
         more, more_name = None, ""

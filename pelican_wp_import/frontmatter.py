@@ -28,7 +28,9 @@ _Dumper.add_representer(str, _str_representer)
 _RESOLVER = yaml.resolver.Resolver()
 # Characters that cannot open a plain scalar, and sequences that cannot appear in one.
 _PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
-_NOT_PLAIN = re.compile(r": |:$| #|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\s$")
+# Characters no plain scalar holds; str.isprintable() is False for each (and for a few more, such as
+# U+00A0, which are then looked for with this).
+_NOT_PLAIN_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
 # What a double-quoted scalar must escape: its delimiters and every character YAML reads specially.
 _QUOTE_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]')
 _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -42,10 +44,18 @@ class _Unsupported(Exception):
 
 @lru_cache(maxsize=4096)  # keys, names and terms come back in every post
 def _scalar(value: str) -> str:
-    if value and value[0] not in _PLAIN_FIRST and not _NOT_PLAIN.search(value) \
+    if value and value[0] not in _PLAIN_FIRST and not _not_plain(value) \
             and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str":
         return value
     return '"' + _QUOTE_ESCAPES.sub(_escape_char, value) + '"'
+
+
+def _not_plain(value: str) -> bool:
+    """Whether a non-empty value cannot be a plain scalar: ': ' or ' #' in it, ':' or white space
+    at its end, or a character a plain scalar cannot hold."""
+    if ": " in value or " #" in value or value[-1] == ":" or value[-1].isspace():
+        return True
+    return not value.isprintable() and _NOT_PLAIN_CHARACTER.search(value) is not None
 
 
 def _escape_char(match: re.Match) -> str:

@@ -52,8 +52,6 @@ LIST_INDENT = 4
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 # A fenced code block: its spaces and blank lines are the author's and are never tidied.
 _FENCED_CODE = re.compile(r"^(`{3,})[^\n]*\n[\s\S]*?\n\1$", re.M)
-# Runs of blank lines.
-_BLANK_LINES = re.compile(r"\n{3,}")
 # Attributes worth keeping on HTML that stays HTML; the rest is theme and editor clutter.
 _KEEP_ATTRS = {
     "a": ("href", "title", "rel"),
@@ -853,8 +851,8 @@ def _tidy_spaces(text: str) -> str:
     # each pattern runs only when the text has what it removes: scanning for them is most of the cost
     if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
         text = trim_line_ends(text)
-    if "\n\n\n" in text:
-        text = _BLANK_LINES.sub("\n\n", text)
+    while "\n\n\n" in text:  # each pass shortens every run of three or more newlines; runs end at two
+        text = text.replace("\n\n\n", "\n\n")
     # a hard break (two spaces) with nothing after it: before a blank line or at the very end
     text = text.replace("  \n\n", "\n\n")
     body = text.rstrip("\n")

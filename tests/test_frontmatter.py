@@ -43,3 +43,19 @@ def test_values_yaml_would_misread_are_quoted():
 
 def test_paragraphs_are_a_literal_block():
     assert emit({"summary": "One.\n\nTwo."}) == "summary: |-\n  One.\n\n  Two.\n"
+
+
+def test_the_plain_scalar_check_says_what_its_pattern_said_for_every_character():
+    """_not_plain asks str questions before a character class; the pattern it replaced is the reference."""
+    import re
+    import sys
+
+    from pelican_wp_import.frontmatter import _not_plain
+
+    pattern = re.compile(r": |:$| #|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\s$")
+    differ = [(hex(cp), value) for cp in range(sys.maxunicode + 1)
+              for value in (f"a{chr(cp)}b", f"a{chr(cp)}", f"{chr(cp)}\n")
+              if bool(pattern.search(value)) != _not_plain(value)]
+    assert differ == []
+    assert _not_plain("a: b") and _not_plain("x #y") and _not_plain("end:") and _not_plain("nbsp\u00a0")
+    assert not _not_plain("a:b") and not _not_plain("x#y") and not _not_plain("soft\u00adhyphen")
