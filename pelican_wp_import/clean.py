@@ -112,63 +112,67 @@ class Inventory:
 
 _CLUTTER_TAGS = frozenset(("script", "style", "noscript", "title"))
 _CAPTION_CLASSES = frozenset(("wp-caption", "wp-caption-text", "gallery"))
-_TEXT = object()  # marks a string on take_inventory's stack
 
 
 def take_inventory(root) -> Inventory:
-    """Walk the tree once, in document order, without recursion."""
+    """Walk the tree once, in document order: lxml's own walk (iterwalk), which can skip a subtree."""
     found = Inventory()
-    bracketed = found.bracketed_texts
-    # (node, depth, inside code), or (_TEXT, string, inside code)
-    text = root.text  # .text and .tail read once each: lxml makes a new string at every read
-    stack: list = [(_TEXT, text, False)] if text else []
-    for child in reversed(root):
-        tail = child.tail
-        if tail:
-            stack.append((_TEXT, tail, False))
-        stack.append((child, 1, False))
-    while stack:
-        node, depth, in_code = stack.pop()
-        if node is _TEXT:
-            if not in_code and "[" in depth:
-                bracketed.append(depth)
+    bracketed = found.bracketed_texts  # text with '[' outside code, in document order, root's text last
+    code = 0  # <pre> and <code> elements open around the current position
+    depth = -1  # the root's
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "end":
+            depth -= 1
+            name = node.tag
+            if name == "pre" or name == "code":
+                code -= 1
+            text = node.tail if depth >= 0 else node.text  # .text and .tail read once each: lxml makes
+            if text and not code and "[" in text:          # a new string at every read
+                bracketed.append(text)
             continue
-        name = node.tag
-        if name.__class__ is not str:
-            if name is etree.Comment:
+        if event != "start":  # a comment or processing instruction: no end event, its tail now
+            if event == "comment":
                 found.comments.append(node)
+            tail = node.tail
+            if tail and not code and "[" in tail:
+                bracketed.append(tail)
             continue
+        depth += 1
+        if not depth:
+            continue  # the root: its text is listed at its end
+        name = node.tag
         class_value = node.get("class")  # get(), not .attrib: no attribute object made per element
         classes = class_value.split() if class_value else ()
-        if name in _CLUTTER_TAGS or "wp-block-spacer" in classes:
+        skip = name in _CLUTTER_TAGS or "wp-block-spacer" in classes
+        if skip:
             found.clutter.append(node)
+        else:
+            if name == "p":
+                found.paragraphs.append(node)
+            elif name == "a" and node.get("href") is not None:
+                found.links.append(node)
+            elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.get("id") or ""):
+                found.more_span = node
+            if classes and _CAPTION_CLASSES.intersection(classes):
+                if "wp-caption" in classes and name in ("div", "figure"):
+                    found.caption_boxes.append(node)
+                if "wp-caption-text" in classes:
+                    found.caption_texts.append(node)
+                if "gallery" in classes and name == "div":
+                    found.galleries.append(node)
+            if depth >= MAX_NESTING:
+                if any(is_element(child) for child in node):
+                    found.too_deep.append(node)
+                skip = True
+        if name == "pre" or name == "code":
+            code += 1  # undone at its end event, which comes for a skipped element too
+        if skip:
+            walker.skip_subtree()  # neither its text nor anything inside it is looked at
             continue
-        if name == "p":
-            found.paragraphs.append(node)
-        elif name == "a" and node.get("href") is not None:
-            found.links.append(node)
-        elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.get("id") or ""):
-            found.more_span = node
-        if classes and _CAPTION_CLASSES.intersection(classes):
-            if "wp-caption" in classes and name in ("div", "figure"):
-                found.caption_boxes.append(node)
-            if "wp-caption-text" in classes:
-                found.caption_texts.append(node)
-            if "gallery" in classes and name == "div":
-                found.galleries.append(node)
-        if depth >= MAX_NESTING:
-            if any(is_element(child) for child in node):
-                found.too_deep.append(node)
-            continue
-        code = in_code or name in ("pre", "code")
-        for child in reversed(node):
-            tail = child.tail
-            if tail:
-                stack.append((_TEXT, tail, code))
-            stack.append((child, depth + 1, code))
         text = node.text
-        if text:
-            stack.append((_TEXT, text, code))
+        if text and not code and "[" in text:
+            bracketed.append(text)
     return found
 
 

@@ -62,21 +62,18 @@ def parse_body(html: str):
 
 def _fold_blank_text(body) -> None:
     """Text that is only white space becomes " " or "\\n", except inside <pre> and <textarea>."""
+    # what is inside them, found once (most posts have none), instead of each blank text asking its
+    # ancestors (a proxy object made for each one, for every newline between two blocks)
+    keeping = list(body.iter(*_KEEPS_WHITESPACE))
+    inside = {node for element in keeping for node in element.iterdescendants()}
     for node in body.iter():
         text = node.text
-        if text and node.tag.__class__ is str and not text.strip(_ASCII_SPACES) and not _keeps_whitespace(node):
+        if text and node.tag.__class__ is str and not text.strip(_ASCII_SPACES) \
+                and not (keeping and (node in inside or node.tag in _KEEPS_WHITESPACE)):
             node.text = "\n" if "\n" in text else " "
         tail = node.tail
-        if tail and node is not body and not tail.strip(_ASCII_SPACES) and not _keeps_whitespace(node.getparent()):
+        if tail and node is not body and not tail.strip(_ASCII_SPACES) and node not in inside:
             node.tail = "\n" if "\n" in tail else " "
-
-
-def _keeps_whitespace(node) -> bool:
-    while node is not None:
-        if node.tag in _KEEPS_WHITESPACE:
-            return True
-        node = node.getparent()
-    return False
 
 
 def _parse_by_events(html: str):

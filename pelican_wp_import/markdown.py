@@ -169,14 +169,17 @@ class WordPressConverter:
                 piece = self.process_tag(child, inner_tags, tag) or (" " if tag in _BLOCKISH else "")
             if piece:
                 pieces.append(piece)
-        if name == "pre" or "pre" in parent_tags:
+        if len(pieces) == 1:
+            text = pieces[0]  # one child, the usual case: nothing to join
+        elif name == "pre" or "pre" in parent_tags:
             text = "".join(pieces)
         else:
             text = _join_collapsing_newlines(pieces)
         convert = self._converter(name)
         if convert is None:
             return text
-        if name in _INLINE_MARKUP and _RAW_BLOCK_INSIDE.search(text) and not footnote_target(node):
+        if name in _INLINE_MARKUP and "\n\n" in text and _RAW_BLOCK_INSIDE.search(text) \
+                and not footnote_target(node):
             # inline markup around a block kept as HTML would end up on the block's last line, and
             # Python-Markdown passes the rest of that line through as HTML (a code span's "<script>" too):
             # the block keeps its own lines, the markup goes
