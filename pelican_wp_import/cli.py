@@ -337,7 +337,13 @@ def _convert_one(path: Path, part: int = 0, parts: int = 1, sidecars: Sidecars |
     converted = convert_file(loaded, sidecars, _OPTIONS)
     for result in converted:
         if isinstance(result, Converted):
-            result.document = dump(result.metadata, result.markdown)  # here, in the worker
+            # the file made here, in the worker; the Markdown is sent apart only for a post that is
+            # finished once every post is known (its links and images change it)
+            header = dump(result.metadata, "")
+            result.document = (header + result.markdown).encode("utf-8")
+            result.body_at = len(header.encode("utf-8"))
+            if not (result.links or result.media):
+                result.markdown = None
     return results + converted
 
 
@@ -428,10 +434,10 @@ def finished(post: Converted, rel: str, index: PostIndex, local: dict[str, str])
                 metadata = {**metadata, "image": local[ref.url]}  # the theme reads it from the site root
     if not mapping and metadata is post.metadata:
         return post
-    markdown = replace_urls(post.markdown, mapping)
+    markdown = replace_urls(post.body(), mapping)
     if "summary" in metadata:
         metadata = {**metadata, "summary": replace_urls(metadata["summary"], mapping)}
-    return replace(post, metadata=metadata, markdown=markdown, document="")
+    return replace(post, metadata=metadata, markdown=markdown, document=b"", body_at=0)
 
 
 if __name__ == "__main__":

@@ -79,13 +79,20 @@ class Converted:
     kind: str  # article or page
     slug: str
     metadata: dict
-    markdown: str
+    markdown: str | None  # None when a worker process left it out of what it sent back: see body()
     source: str
     post_id: object
     warnings: list[str] = field(default_factory=list)
-    document: str = ""  # the file's text, when made ahead (by a worker process) for this slug
+    # the file as written (UTF-8) when a worker process made it ahead for this slug, and where its
+    # Markdown starts: bytes travel between processes as they are, text is encoded and decoded
+    document: bytes = b""
+    body_at: int = 0
     links: list[str] = field(default_factory=list)  # addresses in the body that may be other posts
     media: list = field(default_factory=list)  # MediaRef of each image to download, when asked
+
+    def body(self) -> str:
+        """The Markdown body."""
+        return self.markdown if self.markdown is not None else self.document[self.body_at:].decode("utf-8")
 
 
 @dataclass

@@ -90,8 +90,10 @@ class OutputFolder:
             # a post renamed to harbour-notes-2.md gets that slug too: with the first post's slug,
             # Pelican would refuse to write two pages to one URL
             metadata = {**metadata, "slug": slug}
-        document = post.document if metadata is post.metadata and post.document else dump(metadata, post.markdown)
-        data = document.encode("utf-8")
+        if metadata is post.metadata and post.document:
+            data = post.document
+        else:
+            data = dump(metadata, post.body()).encode("utf-8")
         outcome = Outcome(rel, "written", warnings)
         try:
             found = os.lstat(target)  # one look: is it there, and is it a symbolic link
