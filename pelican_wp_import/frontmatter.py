@@ -30,12 +30,14 @@ _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@` \t")
 # Characters no plain scalar holds; str.isprintable() is False for each (and for a few more, such as
 # U+00A0, which are then looked for with this).
-_NOT_PLAIN_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]")
-# What a double-quoted scalar must escape: its delimiters and every character YAML reads specially.
-_QUOTE_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]')
+_NOT_PLAIN_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+# What a double-quoted scalar must escape: its delimiters and every character YAML reads specially
+# or refuses in a stream (U+FFFE and U+FFFF are outside YAML's printable characters).
+_QUOTE_ESCAPES = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]')
 _SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 # A line a literal block (|-) cannot hold as it is.
-_NOT_LITERAL = re.compile(r"[ \t]\n|[ \t]$|\A[ \t\n]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\n$")
+_NOT_LITERAL = re.compile(r"[ \t]\n|[ \t]$|\A[ \t\n]|\n$"
+                          r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 class _Unsupported(Exception):

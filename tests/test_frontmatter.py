@@ -52,10 +52,18 @@ def test_the_plain_scalar_check_says_what_its_pattern_said_for_every_character()
 
     from pelican_wp_import.frontmatter import _not_plain
 
-    pattern = re.compile(r": |:$| #|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]|\s$")
+    pattern = re.compile(r": |:$| #|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]|\s$")
     differ = [(hex(cp), value) for cp in range(sys.maxunicode + 1)
               for value in (f"a{chr(cp)}b", f"a{chr(cp)}", f"{chr(cp)}\n")
               if bool(pattern.search(value)) != _not_plain(value)]
     assert differ == []
     assert _not_plain("a: b") and _not_plain("x #y") and _not_plain("end:") and _not_plain("nbsp\u00a0")
     assert not _not_plain("a:b") and not _not_plain("x#y") and not _not_plain("soft\u00adhyphen")
+
+
+def test_characters_outside_yamls_printable_set_are_written_escaped():
+    """U+FFFE and U+FFFF (broken encodings leave them) may not appear in a YAML stream at all."""
+    metadata = {"title": "a\ufffeb\uffff", "summary": "one\ntwo\uffff"}
+    text = dump(metadata, "Body.\n")
+    assert "\ufffe" not in text and "\uffff" not in text
+    assert split(text) == (metadata, "Body.\n")
