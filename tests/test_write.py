@@ -183,7 +183,7 @@ def test_atomic_write_names_its_temporary_file_as_the_cleanup_expects(tmp_path, 
 def test_ctrl_c_at_any_step_of_a_write_leaves_no_temporary_file(tmp_path, monkeypatch, step):
     """Ctrl-C raises KeyboardInterrupt at the first check after the system call it came during: right
     after os.open made the temporary file, before the caller holds its descriptor, is one such point."""
-    real = {"open": os.open, "write": os.fdopen, "replace": os.replace}[step]
+    real = getattr(os, step)
 
     def interrupted(*args, **kwargs):
         result = real(*args, **kwargs)
@@ -191,7 +191,7 @@ def test_ctrl_c_at_any_step_of_a_write_leaves_no_temporary_file(tmp_path, monkey
             raise KeyboardInterrupt
         return result
 
-    monkeypatch.setattr(os, {"open": "open", "write": "fdopen", "replace": "replace"}[step], interrupted)
+    monkeypatch.setattr(os, step, interrupted)
     target = tmp_path / "post.md"
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, b"whole")
