@@ -40,6 +40,10 @@ class OutputFolder:
         self.manifest: dict[str, str] = self._read_manifest("files")
         self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
         remove_temporary_files(self.root)
+        # a folder that held nothing but dot files when the run began holds no file this run did not
+        # write: no need to look before writing each new file (a first convert or fetch)
+        self.fresh = not any(not name.startswith(".") for name in os.listdir(self.root))
+        self.written: set[str] = set()
 
     def _read_manifest(self, key: str) -> dict[str, str]:
         try:
@@ -95,10 +99,12 @@ class OutputFolder:
         else:
             data = dump(metadata, post.body()).encode("utf-8")
         outcome = Outcome(rel, "written", warnings)
-        try:
-            found = os.lstat(target)  # one look: is it there, and is it a symbolic link
-        except FileNotFoundError:
-            found = None
+        found = None
+        if not self.fresh or rel in self.written:
+            try:
+                found = os.lstat(target)  # one look: is it there, and is it a symbolic link
+            except FileNotFoundError:
+                pass
         if found is not None and S_ISLNK(found.st_mode):
             raise ImportProblem(f"{rel} is a symbolic link; not written through", post.source, post.post_id)
         if found is not None:
@@ -113,6 +119,7 @@ class OutputFolder:
                 outcome.warnings.append(f"{rel} was {why}; kept it (--force overwrites)")
                 return outcome
         atomic_write(target, data)
+        self.written.add(rel)
         self.manifest[rel] = sha256(data)
         return outcome
 

@@ -198,3 +198,20 @@ def test_ctrl_c_at_any_step_of_a_write_leaves_no_temporary_file(tmp_path, monkey
     monkeypatch.undo()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     assert not target.exists() or target.read_bytes() == b"whole"
+
+
+def test_a_new_folder_is_written_without_looking_first_but_a_second_write_still_looks(tmp_path):
+    """In a folder that held no file when the run began, a new file is written without a look; a
+    file this run wrote already is looked at (unchanged, or edited since), and so is any folder
+    that held something."""
+    out = OutputFolder(tmp_path / "new")
+    assert out.fresh
+    post = _converted("harbour")
+    assert out.write(post, ("harbour.md", [])).state == "written"
+    assert out.write(post, ("harbour.md", [])).state == "unchanged"
+    (tmp_path / "new" / "harbour.md").write_text("edited by hand\n")
+    assert out.write(post, ("harbour.md", [])).state == "kept"
+    assert not OutputFolder(tmp_path / "new").fresh
+    (tmp_path / "dots").mkdir()
+    (tmp_path / "dots" / ".wp-api").mkdir()
+    assert OutputFolder(tmp_path / "dots").fresh
