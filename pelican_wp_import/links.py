@@ -23,12 +23,15 @@ def _host(url: str) -> str:
 def path_key(url: str) -> str:
     """An old address as the index knows it: decoded path, one trailing slash, no host."""
     path = unquote(split_url(url).path or "/")
-    path = re.sub(r"/+", "/", path).rstrip("/") + "/"
-    return path.casefold()
+    if "//" in path:
+        path = re.sub(r"/+", "/", path)
+    return (path.rstrip("/") + "/").casefold()
 
 
 def id_in(url: str) -> int | None:
     """The post id of a ?p=123 or ?page_id=123 address."""
+    if "?" not in url:
+        return None  # no query: most addresses (the main process asks for every post it writes)
     query = parse_qs(split_url(url).query)
     for key in _ID_KEYS:
         value = (query.get(key) or [""])[0]
