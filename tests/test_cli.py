@@ -141,3 +141,25 @@ def test_ctrl_c_writes_only_whole_files_says_one_line_and_the_next_run_finishes(
     assert again.returncode == 0
     assert f"3000 posts converted ({3000 - len(first)} written, {len(first)} unchanged" in again.stderr
     assert len(list(out.glob("*.md"))) == 3000
+
+
+def test_a_post_renamed_for_its_slug_keeps_its_body_when_converted_in_worker_processes(tmp_path, capsys):
+    """Workers send a post's file as bytes and leave its Markdown out; a post the main process renames
+    (its slug is taken) is written again from the Markdown found at the end of those bytes."""
+    import json
+
+    source = tmp_path / "json"
+    source.mkdir()
+    for number in range(80):  # enough files for the process pool
+        slug = "same-slug" if number in (5, 77) else f"post-{number}"
+        post = {"id": 100 + number, "date": "2024-01-02T03:04:05", "slug": slug, "status": "publish",
+                "type": "post", "link": f"https://example.com/{slug}-{number}/",
+                "title": {"rendered": f"Post {number}"},
+                "content": {"rendered": f"<p>Body of post {number}, with “curly quotes” and é.</p>"}}
+        (source / f"post-{number:03d}.json").write_text(json.dumps(post), "utf-8")
+    assert main(["convert", str(source), "-o", str(tmp_path / "out"), "--jobs", "2", "-q"]) == 0
+    renamed = (tmp_path / "out" / "same-slug-2.md").read_text("utf-8")
+    assert "slug: same-slug-2\n" in renamed
+    assert renamed.endswith("\n\nBody of post 77, with “curly quotes” and é.\n")
+    first = (tmp_path / "out" / "same-slug.md").read_text("utf-8")
+    assert first.endswith("Body of post 5, with “curly quotes” and é.\n")
