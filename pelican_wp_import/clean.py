@@ -127,8 +127,9 @@ def take_inventory(root) -> Inventory:
             name = node.tag
             if name == "pre" or name == "code":
                 code -= 1
-            text = node.tail if depth >= 0 else node.text  # .text and .tail read once each: lxml makes
-            if text and not code and "[" in text:          # a new string at every read
+            # .text and .tail read once each: lxml makes a new string at every read
+            text = node.tail if depth >= 0 else node.text
+            if text and not code and "[" in text:
                 bracketed.append(text)
             continue
         if event != "start":  # a comment or processing instruction: no end event, its tail now
@@ -180,15 +181,14 @@ def take_inventory(root) -> Inventory:
 
 def restore_lost_openings(html: str) -> tuple[str, int]:
     """Give back <p>, <span>, <em>… openings that a scraper stripped while leaving the closings."""
-    if "</span>" in html:  # an inline opening may be missing anywhere: every paragraph is looked at
-        pieces = _P_CLOSE.split(html)
-        if len(pieces) == 1:
-            return html, 0
-    else:  # only paragraph openings, when fewer than the closings
+    if "</span>" not in html:  # only paragraph openings can be missing: when fewer than the closings
         closings = len(_P_CLOSE.findall(html))
         if not closings or closings <= len(_P_OPEN.findall(html)):
             return html, 0
-        pieces = _P_CLOSE.split(html)
+    # else an inline opening may be missing anywhere: every paragraph is looked at
+    pieces = _P_CLOSE.split(html)
+    if len(pieces) == 1:
+        return html, 0
     restored = 0
     out = []
     # only the inline tags whose closing is somewhere in the post can be missing an opening

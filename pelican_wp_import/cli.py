@@ -339,9 +339,9 @@ def _convert_one(path: Path, part: int = 0, parts: int = 1, sidecars: Sidecars |
         if isinstance(result, Converted):
             # the file made here, in the worker; the Markdown is sent apart only for a post that is
             # finished once every post is known (its links and images change it)
-            header = dump(result.metadata, "")
-            result.document = (header + result.markdown).encode("utf-8")
-            result.body_at = len(header.encode("utf-8"))
+            header = dump(result.metadata, "").encode("utf-8")
+            result.document = header + result.markdown.encode("utf-8")
+            result.body_at = len(header)
             if not (result.links or result.media):
                 result.markdown = None
     return results + converted

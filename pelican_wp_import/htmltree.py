@@ -189,17 +189,24 @@ def is_element(node) -> bool:
 
 def children(element) -> list:
     """element's content in order: strings and elements (comments and removed elements left out)."""
-    # each .text and .tail read once: lxml makes a new string from the tree's UTF-8 at every read
+    return children_and_tags(element)[0]
+
+
+def children_and_tags(element) -> tuple[list, list]:
+    """children(element), and beside it each item's tag (None for a string): lxml makes a new string
+    at every read of .tag, .text or .tail, so each is read once here."""
     text = element.text
-    items = [text] if text else []
+    items, tags = ([text], [None]) if text else ([], [])
     for child in element:
         tag = child.tag
         if tag.__class__ is str and tag != GONE:
             items.append(child)
+            tags.append(tag)
         tail = child.tail
         if tail:
             items.append(tail)
-    return items
+            tags.append(None)
+    return items, tags
 
 
 def child_elements(element) -> list:
@@ -406,11 +413,10 @@ def _start_tag(tag: str, attributes: list[tuple[str, str]]) -> str:
         return f"<{tag}>"
     words = _WORD_LIST_ATTRIBUTES.get(tag, _WORD_LIST_ATTRIBUTES["*"])
     printed = []
-    for key, value in sorted(attributes) if len(attributes) > 1 else attributes:
+    for key, value in sorted(attributes):
         if key in words:
             value = " ".join(value.split())
-        if "&" in value or "<" in value or ">" in value:
-            value = escape_text(value)
+        value = escape_text(value)
         if '"' not in value:
             printed.append(f' {key}="{value}"')
         elif "'" not in value:

@@ -12,7 +12,7 @@ import re
 import threading
 from urllib.parse import quote
 
-from .htmltree import (GONE, child_elements, children, classes, descendants, items_after, items_before,
+from .htmltree import (child_elements, children, children_and_tags, classes, descendants, items_after, items_before,
                        previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
@@ -140,19 +140,7 @@ class WordPressConverter:
         if name in _NOFORMAT_CONTEXT:
             inner_tags.add("_noformat")
         trim_inside = name in _WHITESPACE_BLOCKS
-        # children() with each element's tag beside it (None for a string): lxml makes a new string at
-        # every read of .tag, and the text between elements asks for its neighbours' tags
-        text = node.text
-        items, tags = ([text], [None]) if text else ([], [])
-        for child in node:
-            tag = child.tag
-            if tag.__class__ is str and tag != GONE:
-                items.append(child)
-                tags.append(tag)
-            tail = child.tail
-            if tail:
-                items.append(tail)
-                tags.append(None)
+        items, tags = children_and_tags(node)  # the text between elements asks for its neighbours' tags
         last = len(items) - 1
         pieces = []
         for index, child in enumerate(items):
@@ -775,7 +763,7 @@ def kept_attributes(tag) -> list[tuple[str, str]]:
     if keep is None:
         keep = _CLASS_ONLY if name in _CLASS_KEPT else ()
     kept = [(key, value) for key, value in tag.items()
-            if key in keep and (key not in _URL_ATTRIBUTES or not _is_script_address(name, key, value))]
+            if key in keep and not _is_script_address(name, key, value)]
     lazy = _lazy_source(tag) if name == "img" else None
     if lazy:
         kept = [(key, value) for key, value in kept if key != "src"]
