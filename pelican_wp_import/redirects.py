@@ -30,6 +30,7 @@ import html
 import json
 import logging
 import math
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ SITE_FEEDS = ("feed/", "feed/atom/", "feed/rss/", "feed/rss2/", "feed/rdf/", "rs
 # Addresses WordPress adds under every post.
 POST_SUFFIXES = ("feed/", "amp/")
 STUB_MARK = '<meta name="generator" content="pelican_wp_import redirect">'
+_STUB_MARK_BYTES = STUB_MARK.encode("ascii")
+_STUB_HEAD = 8192  # is_stub looks at a file's first 2,048 characters: at most this many bytes
 REDIRECTS_HEADER = "# Old WordPress addresses, written by pelican_wp_import from here on."
 NGINX_HEADER = "# Old WordPress addresses, written by pelican_wp_import."
 # The target of a stub's meta refresh, as this module writes it.
@@ -188,10 +191,22 @@ def encoded(url: str) -> str:
 
 def relative_href(from_file: str, to_url: str) -> str:
     """The link from an output file to an address, both from the site root."""
-    target = posixpath.relpath(to_url or ".", posixpath.dirname(from_file) or ".")
+    # posixpath.relpath would ask the system for the working folder twice per call, thousands of times a build
+    start, goal = _steps(posixpath.dirname(from_file)), _steps(to_url)
+    common = 0
+    for a, b in zip(start, goal):
+        if a != b:
+            break
+        common += 1
+    target = "/".join([".."] * (len(start) - common) + goal[common:]) or "."
     if to_url.endswith("/") or not to_url:
         target = "./" if target == "." else target + "/"
     return target
+
+
+def _steps(path: str) -> list[str]:
+    path = posixpath.normpath(path or ".")
+    return [] if path == "." else path.split("/")
 
 
 def stub_href(old: str, new: str, site_url: str = "") -> str:
@@ -264,25 +279,58 @@ def is_stub(path: Path) -> bool:
 
 def made_by_build(output: Path, old: str) -> bool:
     """True when the build (or a hand) put something at an old path: it is never replaced."""
-    target = output / file_of(old)
-    return (target.exists() or target.is_symlink()) and not is_stub(target)
+    target = os.path.join(output, file_of(old))
+    try:
+        with open(target, "rb") as handle:
+            return _STUB_MARK_BYTES not in handle.read(_STUB_HEAD)
+    except (FileNotFoundError, NotADirectoryError):
+        return os.path.islink(target)  # nothing there, or a dangling link, which is somebody's
+    except OSError:  # a folder, a file we may not read: not ours
+        return True
 
 
 def write_stubs(output: Path, rules: dict[str, str], site_url: str = "") -> list[str]:
     """A stub at every old path that holds nothing the build made; the old paths written."""
-    written = []
+    return _write_stub_files(output, {old: new for old, new in rules.items() if not made_by_build(output, old)},
+                             site_url)
+
+
+def _write_stub_files(output: Path, rules: dict[str, str], site_url: str) -> list[str]:
+    """A stub at each old path (none of them holds anything but our stubs); the old paths written.
+
+    Thousands of them at a time (a few per post), so each costs what it must: a folder made once,
+    the file written only when it is new or says something else."""
+    written, folders = [], set()
     for old, new in rules.items():
-        if made_by_build(output, old):
-            continue
-        target = output / file_of(old)
+        name = file_of(old)
+        target = os.path.join(output, name)
+        text = stub_html(stub_href(old, new, site_url)).encode("utf-8")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(stub_html(stub_href(old, new, site_url)), encoding="utf-8")
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            if _unchanged(target, text):
+                written.append(old)
+                continue
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                os.write(fd, text)
+            finally:
+                os.close(fd)
         except OSError as exc:  # a file where a folder should be, and the like
-            logger.warning("No redirect stub at %s: %s", file_of(old), exc)
+            logger.warning("No redirect stub at %s: %s", name, exc)
             continue
         written.append(old)
     return written
+
+
+def _unchanged(target: str, text: bytes) -> bool:
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(len(text) + 1) == text
+    except OSError:
+        return False
 
 
 def merge_redirects(existing: str, ours: str) -> str:
@@ -315,7 +363,7 @@ def write_redirects(output: Path, rules: dict[str, str], ids: dict[str, str], se
     live = {old: new for old, new in rules.items() if not made_by_build(output, old)}
     site_url = str(settings.get("SITEURL") or "")
     if setting(settings, "WP_IMPORT_REDIRECT_STUBS"):
-        write_stubs(output, live, "" if settings.get("RELATIVE_URLS") else site_url)
+        _write_stub_files(output, live, "" if settings.get("RELATIVE_URLS") else site_url)
     name = setting(settings, "WP_IMPORT_REDIRECTS_FILE")
     if name:
         path = output / name

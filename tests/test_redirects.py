@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import sys
 from datetime import date, datetime
@@ -150,6 +151,11 @@ def test_id_map_covers_posts_and_pages():
     ("news/moved/feed/", "news/moved/", "", "../"),
     ("feed/", "", "", "../"),
     ("news/moved/", "при/", "", "../../%D0%BF%D1%80%D0%B8/"),
+    ("old.html", "new.html", "", "new.html"),
+    ("news/moved.html", "news/", "", "./"),
+    ("news/moved/", "news/moved/amp.html", "", "amp.html"),
+    ("a/b/c/", "a/x/./y/../z.html", "", "../../x/z.html"),
+    ("page/2/", "", "", "../../"),
     ("category/news/", "category/news.html", "https://new.example/blog", "https://new.example/blog/category/news.html"),
 ])
 def test_stub_links_are_relative_unless_the_site_url_is_absolute(old, new, site_url, href):
@@ -217,6 +223,17 @@ def test_stubs_never_overwrite_a_page_someone_made(tmp_path):
     assert built.read_text() == "<html>made by the build</html>"
     assert "../ferry.html" in earlier.read_text()  # our own stub from an earlier build is brought up to date
     assert is_stub(tmp_path / "feed" / "index.html") and not is_stub(built)
+
+
+def test_a_stub_that_says_the_same_is_not_written_again(tmp_path):
+    rules = {"feed/": "feeds/all.atom.xml", "tag/ferry/": "tag/ferry.html"}
+    assert write_stubs(tmp_path, rules) == ["feed/", "tag/ferry/"]
+    same, moved = tmp_path / "feed" / "index.html", tmp_path / "tag" / "ferry" / "index.html"
+    for stub in (same, moved):
+        os.utime(stub, ns=(10**18, 10**18))
+    assert write_stubs(tmp_path, {**rules, "tag/ferry/": "tags/ferry.html"}) == ["feed/", "tag/ferry/"]
+    assert same.stat().st_mtime_ns == 10**18 and same.read_text() == stub_html("../feeds/all.atom.xml")
+    assert moved.stat().st_mtime_ns != 10**18 and moved.read_text() == stub_html("../../tags/ferry.html")
 
 
 # --- real builds -------------------------------------------------------------------------------------------
