@@ -115,7 +115,12 @@ class Visit:
         for top in range(0, height + 900, 600):
             self.page.evaluate(f"window.scrollTo(0, {top})")
         self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_function("[...document.images].every(i => i.complete)")
+        # a lazy picture the quick scroll passed over may not have started: bring each such one into view
+        # until every picture is in (Chromium 150 left one waiting now and then)
+        self.page.wait_for_function("""(() => {
+            const waiting = [...document.images].filter(i => !i.complete);
+            if (waiting.length) waiting[0].scrollIntoView();
+            return waiting.length === 0; })()""")
         self.page.evaluate("window.scrollTo(0, 0)")
         return self.page
 
