@@ -4,7 +4,7 @@ usage: python bench/run.py [--sizes 1000[,10000]] [--runs R] [--keep DIR]
 
 For each size N, writes N synthetic posts with bench/corpus.py (one file per post, and the same
 posts as 100-post pages for the server), then measures, each as a fresh process and R times in
-turn so that the machine's drift hits every figure alike:
+turn (the sizes too take turns in each run) so that the machine's drift hits every figure alike:
 
   convert      pelican-wp-import convert on the N files                      wall time, peak RSS
   fetch        pelican-wp-import fetch from a WordPress stand-in on 127.0.0.1 wall time, peak RSS
@@ -15,10 +15,12 @@ turn so that the machine's drift hits every figure alike:
 
 and prints medians with the ratios the performance targets are about: JSON build against
 Markdown build (cold and warm), and with two sizes, each figure's growth from the first to the last.
+Nothing is deleted until the end (about 1 GB a run at 10,000 posts): see Size.measure.
 Peer importers are timed by ../shared/bench/peers.py; see bench/README.md.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -92,39 +94,45 @@ class Site:
         return self._context.__exit__(*exc)
 
 
-def run_size(count: int, runs: int, work: Path) -> dict[str, dict[str, float]]:
-    single, posts = write_inputs(count, work)
-    converted = work / "md"
-    subprocess.run([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(single), "-o", str(converted),
-                    "-q"], check=True)
-    for name, cache in (("cold.py", False), ("warm.py", True)):
-        (work / name).write_text(SETTINGS.format(root=str(ROOT), theme=str(ROOT / "theme"), cache=cache))
-    pelican = [sys.executable, "-m", "pelican"]
-    figures: dict[str, list[tuple[float, float]]] = {}
+class Size:
+    """One corpus size: its inputs, its settings, its converted Markdown and the figures measured."""
 
-    def record(name: str, value: tuple[float, float]) -> None:
-        figures.setdefault(name, []).append(value)
+    def __init__(self, count: int, work: Path):
+        self.count, self.work = count, work
+        self.single, self.posts = write_inputs(count, work)
+        self.converted = work / "md"
+        subprocess.run([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(self.single), "-o",
+                        str(self.converted), "-q"], check=True)
+        for name, cache in (("cold.py", False), ("warm.py", True)):
+            (work / name).write_text(SETTINGS.format(root=str(ROOT), theme=str(ROOT / "theme"), cache=cache))
+        self.figures: dict[str, list[tuple[float, float]]] = {}
 
-    with Site(posts) as url:
-        for run in range(runs):
-            # Every run writes into folders of its own and nothing is deleted until the whole benchmark
-            # is over: on this machine's ext4, creating files costs up to a quarter more for minutes
-            # after thousands were deleted, which would bill one run for the clean-up of the one before.
-            here = work / f"run-{run + 1}"
-            record("convert", timed([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(single), "-o",
-                                     str(here / "convert-out"), "-q"]))
-            record("fetch", timed([sys.executable, "-m", "pelican_wp_import.cli", "fetch", url, "-o",
-                                   str(here / "fetch-out"), "-q"]))
-            for source, label in ((converted, "md"), (single, "json")):
-                out = here / f"site-{label}"
-                record(f"build {label}", timed(pelican + [str(source), "-s", str(work / "cold.py"), "-o", str(out),
-                                                          "-q"]))
-                warm = pelican + [str(source), "-s", str(work / "warm.py"), "-o", str(out), "--cache-path",
-                                  str(here / f"cache-{label}"), "-q"]
-                timed(warm)  # fills the cache
-                record(f"warm {label}", timed(warm))
-    return {name: {"wall": statistics.median(w for w, _ in values), "best": min(w for w, _ in values),
-                   "rss": max(r for _, r in values)} for name, values in figures.items()}
+    def record(self, name: str, value: tuple[float, float]) -> None:
+        self.figures.setdefault(name, []).append(value)
+
+    def measure(self, run: int, url: str) -> None:
+        """One run of every figure. Every run writes into folders of its own and nothing is deleted
+        until the whole benchmark is over: on this machine's ext4, creating files costs up to a
+        quarter more for minutes after thousands were deleted, which would bill one run for the
+        clean-up of the one before. The builds from Markdown go first in odd runs, those from JSON
+        in even ones, so that neither always follows the other."""
+        here = self.work / f"run-{run + 1}"
+        cli = [sys.executable, "-m", "pelican_wp_import.cli"]
+        self.record("convert", timed(cli + ["convert", str(self.single), "-o", str(here / "convert-out"), "-q"]))
+        self.record("fetch", timed(cli + ["fetch", url, "-o", str(here / "fetch-out"), "-q"]))
+        builds = [(self.converted, "md"), (self.single, "json")]
+        for source, label in builds if run % 2 == 0 else builds[::-1]:
+            pelican = [sys.executable, "-m", "pelican", str(source), "-o", str(here / f"site-{label}"), "-q", "-s"]
+            self.record(f"build {label}", timed(pelican + [str(self.work / "cold.py")]))
+            warm = pelican + [str(self.work / "warm.py"), "--cache-path", str(here / f"cache-{label}")]
+            timed(warm)  # fills the cache
+            self.record(f"warm {label}", timed(warm))
+
+    def medians(self) -> dict[str, dict[str, float]]:
+        order = ("convert", "fetch", "build md", "warm md", "build json", "warm json")
+        return {name: {"wall": statistics.median(w for w, _ in self.figures[name]),
+                       "best": min(w for w, _ in self.figures[name]),
+                       "rss": max(r for _, r in self.figures[name])} for name in order}
 
 
 def report(count: int, figures: dict[str, dict[str, float]]) -> None:
@@ -156,12 +164,22 @@ def main(argv: list[str]) -> None:
     print(f"{os.cpu_count()} CPUs, {runs} runs of each, medians; {time.strftime('%Y-%m-%d %H:%M')}")
     results = {}
     try:
+        corpora = []
         for count in sizes:
             work = base / str(count)
             if work.exists():
                 raise SystemExit(f"{work} is there from an earlier run: give --keep a new folder")
-            results[count] = run_size(count, runs, work)
-            report(count, results[count])
+            corpora.append(Size(count, work))
+        # the sizes take turns within each run, so that the machine's drift (a quarter and more within
+        # an hour here) hits both ends of the growth figures alike
+        with contextlib.ExitStack() as stack:
+            urls = [stack.enter_context(Site(size.posts)) for size in corpora]
+            for run in range(runs):
+                for size, url in zip(corpora, urls):
+                    size.measure(run, url)
+        for size in corpora:
+            results[size.count] = size.medians()
+            report(size.count, results[size.count])
         if len(sizes) > 1:
             first, last = sizes[0], sizes[-1]
             print(f"\ngrowth from {first} to {last} posts ({last / first:.0f}x the posts; target <= "
