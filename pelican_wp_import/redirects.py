@@ -61,8 +61,6 @@ SITE_FEEDS = ("feed/", "feed/atom/", "feed/rss/", "feed/rss2/", "feed/rdf/", "rs
 # Addresses WordPress adds under every post.
 POST_SUFFIXES = ("feed/", "amp/")
 STUB_MARK = '<meta name="generator" content="pelican_wp_import redirect">'
-_STUB_MARK_BYTES = STUB_MARK.encode("ascii")
-_STUB_HEAD = 8192  # is_stub looks at a file's first 2,048 characters: at most this many bytes
 REDIRECTS_HEADER = "# Old WordPress addresses, written by pelican_wp_import from here on."
 NGINX_HEADER = "# Old WordPress addresses, written by pelican_wp_import."
 # The target of a stub's meta refresh, as this module writes it.
@@ -271,18 +269,22 @@ def nginx_map(rules: dict[str, str], ids: dict[str, str], site_url: str = "") ->
 def is_stub(path: Path) -> bool:
     """True for a file this module wrote (and may write again), False for anything else."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return STUB_MARK in handle.read(2048)
+        return _marked(path)
     except OSError:
         return False
+
+
+def _marked(path) -> bool:
+    """Whether a file carries the stub mark in its first 2,048 characters (OSError when it cannot be read)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return STUB_MARK in handle.read(2048)
 
 
 def made_by_build(output: Path, old: str) -> bool:
     """True when the build (or a hand) put something at an old path: it is never replaced."""
     target = os.path.join(output, file_of(old))
     try:
-        with open(target, "rb") as handle:
-            return _STUB_MARK_BYTES not in handle.read(_STUB_HEAD)
+        return not _marked(target)  # one open: is anything there, and is it our stub
     except (FileNotFoundError, NotADirectoryError):
         return os.path.islink(target)  # nothing there, or a dangling link, which is somebody's
     except OSError:  # a folder, a file we may not read: not ours
