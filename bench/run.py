@@ -15,6 +15,9 @@ turn (the sizes too take turns in each run) so that the machine's drift hits eve
 
 and prints medians with the ratios the performance targets are about: JSON build against
 Markdown build (cold and warm), and with two sizes, each figure's growth from the first to the last.
+The builds' ratios are given two ways: from the medians, and as the median of each run's own ratio,
+whose two sides were measured minutes apart at most (warm builds twice each, in the order A B B A),
+so that the machine's drift, which is slower than a run, leaves them alone.
 Nothing is deleted until the end (about 1 GB a run at 10,000 posts): see Size.measure.
 Peer importers are timed by ../shared/bench/peers.py; see bench/README.md.
 """
@@ -106,6 +109,7 @@ class Size:
         for name, cache in (("cold.py", False), ("warm.py", True)):
             (work / name).write_text(SETTINGS.format(root=str(ROOT), theme=str(ROOT / "theme"), cache=cache))
         self.figures: dict[str, list[tuple[float, float]]] = {}
+        self.paired: dict[str, list[float]] = {}  # each run's JSON / Markdown build ratio, cold and warm
 
     def record(self, name: str, value: tuple[float, float]) -> None:
         self.figures.setdefault(name, []).append(value)
@@ -121,12 +125,23 @@ class Size:
         self.record("convert", timed(cli + ["convert", str(self.single), "-o", str(here / "convert-out"), "-q"]))
         self.record("fetch", timed(cli + ["fetch", url, "-o", str(here / "fetch-out"), "-q"]))
         builds = [(self.converted, "md"), (self.single, "json")]
-        for source, label in builds if run % 2 == 0 else builds[::-1]:
+        order = builds if run % 2 == 0 else builds[::-1]
+        warm, cold = {}, {}
+        for source, label in order:
             pelican = [sys.executable, "-m", "pelican", str(source), "-o", str(here / f"site-{label}"), "-q", "-s"]
-            self.record(f"build {label}", timed(pelican + [str(self.work / "cold.py")]))
-            warm = pelican + [str(self.work / "warm.py"), "--cache-path", str(here / f"cache-{label}")]
-            timed(warm)  # fills the cache
-            self.record(f"warm {label}", timed(warm))
+            cold[label] = timed(pelican + [str(self.work / "cold.py")])
+            self.record(f"build {label}", cold[label])
+            warm[label] = pelican + [str(self.work / "warm.py"), "--cache-path", str(here / f"cache-{label}")]
+            timed(warm[label])  # fills the cache
+        # Two warm builds of each, in the order A B B A: a drift of the machine's speed within the run
+        # (a quarter within minutes here) adds the same to both sides of the run's ratio.
+        walls: dict[str, float] = {"md": 0.0, "json": 0.0}
+        for _source, label in order + order[::-1]:
+            figure = timed(warm[label])
+            walls[label] += figure[0]
+            self.record(f"warm {label}", figure)
+        self.paired.setdefault("cold", []).append(cold["json"][0] / cold["md"][0])
+        self.paired.setdefault("warm", []).append(walls["json"] / walls["md"])
 
     def medians(self) -> dict[str, dict[str, float]]:
         order = ("convert", "fetch", "build md", "warm md", "build json", "warm json")
@@ -134,15 +149,17 @@ class Size:
                        "best": min(w for w, _ in self.figures[name]),
                        "rss": max(r for _, r in self.figures[name])} for name in order}
 
-
-def report(count: int, figures: dict[str, dict[str, float]]) -> None:
-    print(f"\n{count} posts")
-    for name, f in figures.items():
-        print(f"  {name:11s} median {f['wall']:7.2f} s   best {f['best']:7.2f} s   peak RSS {f['rss']:6.0f} MB")
-    cold = figures["build json"]["wall"] / figures["build md"]["wall"]
-    warm = figures["warm json"]["wall"] / figures["warm md"]["wall"]
-    print(f"  build from JSON / from Markdown: cold {cold:.2f} (target <= 1.10), "
-          f"warm {warm:.2f} (target <= 1.02)")
+    def report(self) -> None:
+        figures = self.medians()
+        print(f"\n{self.count} posts")
+        for name, f in figures.items():
+            print(f"  {name:11s} median {f['wall']:7.2f} s   best {f['best']:7.2f} s   peak RSS {f['rss']:6.0f} MB")
+        print("  build from JSON / from Markdown (target: cold <= 1.10, warm <= 1.02)")
+        for kind, name in (("cold", "build"), ("warm", "warm")):
+            runs = self.paired[kind]
+            print(f"    {kind}: {statistics.median(runs):.3f} median of the runs' own ratios "
+                  f"({', '.join(f'{r:.3f}' for r in runs)}); "
+                  f"{figures[name + ' json']['wall'] / figures[name + ' md']['wall']:.3f} from the medians above")
 
 
 def main(argv: list[str]) -> None:
@@ -179,7 +196,7 @@ def main(argv: list[str]) -> None:
                     size.measure(run, url)
         for size in corpora:
             results[size.count] = size.medians()
-            report(size.count, results[size.count])
+            size.report()
         if len(sizes) > 1:
             first, last = sizes[0], sizes[-1]
             print(f"\ngrowth from {first} to {last} posts ({last / first:.0f}x the posts; target <= "

@@ -25,8 +25,13 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
     settings = generator.settings
     cache = array_cache(generator)
     stamps: dict[str, tuple] = {}  # per folder, looked at once per build
+    # Files Pelican made content of (or failed to) in this build, read or taken from its cache, are
+    # the reader's: passed over without a look, so a build of one-post files costs nothing here.
+    made = generator.context.get("generated_content", {})
     for rel in sorted(generator.get_files(settings[paths_key], exclude=settings[excludes_key],
                                           extensions=("json",))):
+        if posixize_path(os.path.normpath(rel)) in made:
+            continue
         full = os.path.join(generator.path, rel)
         folder = os.path.dirname(os.path.abspath(full))
         stamp = stamps.get(folder)
@@ -41,7 +46,8 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
             prepared = preconvert.take(full) or preconvert.prepare(
                 full, settings, render=markdown_renderer(settings),
                 only_if=lambda p: not reader_takes(p, full, settings))
-            # files the reader takes are cached too (a few numbers each): a warm build reads no file
+            # a file the reader takes but made nothing of (a skipped post) is cached too (a few
+            # numbers): a warm build opens no file
             cache.cache_data(full, (stamp, prepared))
             taken = reader_takes(prepared, full, settings)
         if prepared.sidecar_kind or not prepared.post_count or taken:
@@ -71,14 +77,18 @@ def forget_stale(generator) -> None:
     known = cache._cache.get(_SIDECAR_STAMPS, (None, {}))[1]
     remember_stamps(known)
     readers_cache = getattr(generator.readers, "_cache", None)
-    current = {}
+    by_folder: dict[str, list[str]] = {}
     for rel in generator.get_files(generator.settings["ARTICLE_PATHS"] + generator.settings["PAGE_PATHS"],
                                    extensions=("json",)):
-        folder = os.path.dirname(os.path.abspath(os.path.join(generator.path, rel)))
+        by_folder.setdefault(os.path.dirname(rel), []).append(rel)
+    current: dict[str, tuple] = {}
+    for rel_folder, rels in by_folder.items():
+        folder = os.path.abspath(os.path.join(generator.path, rel_folder))
         if folder not in current:
             current[folder] = folder_stamp(folder)
         if known.get(folder, current[folder]) != current[folder] and isinstance(readers_cache, dict):
-            readers_cache.pop(os.path.abspath(os.path.join(generator.path, rel)), None)
+            for rel in rels:
+                readers_cache.pop(os.path.abspath(os.path.join(generator.path, rel)), None)
     cache._cache[_SIDECAR_STAMPS] = (None, current)  # read directly, never through the file-stamp check
 
 

@@ -102,6 +102,9 @@ def _in_cache(generator, rel: str) -> bool:
     if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
         return generator.get_cached_data(rel, None) is not None
     path = os.path.abspath(os.path.join(generator.path, rel))  # the cache's key: rel may start with ./
+    entries = getattr(generator.readers, "_cache", None)
+    if isinstance(entries, dict) and path not in entries:
+        return False  # never cached: no need to look at the file's time
     return generator.readers.get_cached_data(path, (None, None))[0] is not None
 
 

@@ -1,6 +1,7 @@
 """Pelican readers: WordPress JSON straight into a build, and Markdown with YAML front matter."""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from datetime import date, datetime
@@ -82,9 +83,22 @@ def pelican_metadata(meta: dict, reader: BaseReader, render) -> dict:
 
 def in_page_paths(path: str, settings: dict) -> bool:
     """True when the file sits where Pelican looks for pages, so the page generator reads it."""
-    content = os.path.abspath(settings.get("PATH", "."))
-    rel = os.path.relpath(os.path.abspath(path), content).replace(os.sep, "/")
-    return any(rel == p.strip("/") or rel.startswith(p.strip("/") + "/") for p in settings.get("PAGE_PATHS", []))
+    content, folders = _page_folders(settings.get("PATH", "."), tuple(settings.get("PAGE_PATHS", ())))
+    full = os.path.abspath(path)
+    if full.startswith(content):
+        rel = full[len(content):]
+    else:  # not below the content folder: what relpath makes of it ("../…") is in no page folder
+        rel = os.path.relpath(full, content)
+    rel = rel.replace(os.sep, "/") + "/"
+    return any(rel.startswith(folder) for folder in folders)
+
+
+@functools.lru_cache(maxsize=8)
+def _page_folders(content: str, page_paths: tuple) -> tuple[str, tuple[str, ...]]:
+    """The content folder as a prefix of absolute paths, and each page folder as one of relative
+    paths ("pages/"); an empty page path, the whole content folder, is "/" and holds nothing."""
+    return (os.path.join(os.path.abspath(content), ""),
+            tuple(p.strip("/") + "/" for p in page_paths))
 
 
 def post_kind(data: dict) -> str:

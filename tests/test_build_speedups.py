@@ -137,3 +137,22 @@ def test_a_warm_build_hands_no_cached_file_to_the_workers(many, tmp_path, monkey
     assert started[0] >= 40  # the cold build sent every post file (and the array) to the workers
     assert started[1] == 0  # everything was in the cache
     assert [k for k in cold if cold[k] != warm.get(k)] == []
+
+
+def test_the_page_folder_test_agrees_with_relpath(tmp_path):
+    """in_page_paths takes its answer from string prefixes; it must say what os.path.relpath says."""
+    import os
+
+    from pelican_wp_import.readers import in_page_paths
+
+    content = tmp_path / "content"
+    folders = [["pages"], ["pages/"], ["/pages"], [""], ["pages", "extra/more"], ["page"], []]
+    files = ["pages/a.json", "pages", "pages2/a.json", "page/a.json", "extra/more/b.json", "extra/b.json",
+             "a.json", "./pages/a.json", "../pages/a.json", "../content2/pages/a.json"]
+    for page_paths in folders:
+        for name in files:
+            full = os.path.join(str(content), name)
+            rel = os.path.relpath(os.path.abspath(full), str(content))
+            expected = any(rel == p.strip("/") or rel.startswith(p.strip("/") + "/") for p in page_paths)
+            settings = {"PATH": str(content), "PAGE_PATHS": page_paths}
+            assert in_page_paths(full, settings) is expected, (page_paths, name)
