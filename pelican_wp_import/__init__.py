@@ -84,6 +84,14 @@ def mark_neighbours(generator) -> None:
             article.wp_neighbours = None  # not in the date order: no neighbours
 
 
+def index_article_lists(generator) -> None:
+    """article_generator_finalized: tags', categories' and authors' article lists answer `in` from a
+    set (Pelican looks for every article in each of them to write their pages: quadratic)."""
+    from .membership import index_article_lists as index
+
+    index(generator)
+
+
 def convert_ahead(generator) -> None:
     """article_generator_init: JSON files not in the content cache go to worker processes."""
     from .expand import forget_stale
@@ -114,6 +122,7 @@ def register() -> None:
     signals.readers_init.connect(add_readers)
     signals.article_generator_init.connect(convert_ahead)
     signals.article_generator_finalized.connect(mark_neighbours)
+    signals.article_generator_finalized.connect(index_article_lists)
     signals.page_generator_init.connect(forget_stale_pages)
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)

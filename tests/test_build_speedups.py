@@ -1,4 +1,5 @@
 """What makes a build from JSON cheap must not change what it builds: worker processes and the cache."""
+import copy
 import json
 import shutil
 import sys
@@ -66,7 +67,7 @@ def test_a_warm_build_converts_nothing_and_builds_the_same(many, tmp_path, monke
 
 
 def test_a_warm_build_reads_no_json_file_again(many, tmp_path, monkeypatch):
-    """Not even to learn that Pelican's reader takes a single-post file: that answer is cached too."""
+    """Not even to learn that Pelican's reader takes a single-post file: the build says it made content of it."""
     from pelican_wp_import import preconvert
 
     cache = _warm(tmp_path)
@@ -156,3 +157,65 @@ def test_the_page_folder_test_agrees_with_relpath(tmp_path):
             expected = any(rel == p.strip("/") or rel.startswith(p.strip("/") + "/") for p in page_paths)
             settings = {"PATH": str(content), "PAGE_PATHS": page_paths}
             assert in_page_paths(full, settings) is expected, (page_paths, name)
+
+
+def test_a_cold_build_loads_each_json_file_once(many, tmp_path, monkeypatch):
+    """The expansion step passes over the one-post files Pelican's reader made content of, instead of
+    loading them again to learn that the reader took them. (Files of many posts are loaded by the
+    reader, which only counts their posts, and again by the expansion step: holding every post of
+    them in between would cost the memory a build of many such files cannot spare.)"""
+    from pelican_wp_import import preconvert
+
+    loads = _record_calls(monkeypatch, preconvert, "load_file")
+    build_site(many, tmp_path / "out", WP_IMPORT_JOBS=1)
+    singles = [Path(path).relative_to(many).as_posix() for path, in loads if Path(path).parent == many]
+    assert len(singles) == 40
+    assert len(set(singles)) == 40, "a file was loaded twice"
+
+
+def test_indexed_article_lists_build_the_same_site(many, tmp_path, monkeypatch):
+    import pelican_wp_import
+
+    fast = _pages(build_site(many, tmp_path / "fast"))
+    monkeypatch.setattr(pelican_wp_import.membership, "index_article_lists", lambda generator: None)
+    plain = _pages(build_site(many, tmp_path / "plain"))
+    assert any(k.startswith("tag/") for k in plain) and any(k.startswith("author/") for k in plain)
+    assert plain.keys() == fast.keys()
+    assert [k for k in plain if plain[k] != fast[k]] == []
+
+
+def test_an_article_list_answers_in_as_a_list_does():
+    from pelican_wp_import.membership import ArticleList
+
+    class Post:
+        pass
+
+    class Same:
+        def __eq__(self, other):
+            return isinstance(other, Same)
+
+        __hash__ = object.__hash__
+
+    a, b, c = Post(), Post(), Post()
+    items = ArticleList([a, b])
+    assert a in items and b in items and c not in items
+    items.append(c)
+    assert c in items
+    items[0] = b
+    assert a not in items
+    items += [a]
+    assert a in items and isinstance(items, ArticleList)
+    items.remove(a)
+    assert a not in items
+    del items[:]
+    assert b not in items
+    items.extend([a])
+    items.insert(0, b)
+    assert [x in items for x in (a, b, c)] == [True, True, False]
+    items.pop()
+    items.clear()
+    assert a not in items
+    # equality of their own: looked for the list's way, whichever side has it
+    assert Same() in ArticleList([a, Same()]) and Same() not in ArticleList([a])
+    assert 1 in ArticleList([1.0]) and "x" in ArticleList(["x"]) and [] in ArticleList([[]])
+    assert type(copy.copy(ArticleList([a]))) is list
