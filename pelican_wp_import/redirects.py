@@ -266,29 +266,39 @@ def nginx_map(rules: dict[str, str], ids: dict[str, str], site_url: str = "") ->
             '    default "";\n' + body + "}\n")
 
 
+_MARK = STUB_MARK.encode("ascii")
+_HEAD = 8192  # bytes of a file read to find the mark: a stub holds it in its first hundred
+
+
 def is_stub(path: Path) -> bool:
     """True for a file this module wrote (and may write again), False for anything else."""
     try:
-        return _marked(path)
+        return _MARK in _head(path)
     except OSError:
         return False
 
 
-def _marked(path) -> bool:
-    """Whether a file carries the stub mark in its first 2,048 characters (OSError when it cannot be read)."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        return STUB_MARK in handle.read(2048)
+def _head(path) -> bytes:
+    """A file's first bytes (OSError when it cannot be read)."""
+    with open(path, "rb") as handle:
+        return handle.read(_HEAD)
 
 
-def made_by_build(output: Path, old: str) -> bool:
-    """True when the build (or a hand) put something at an old path: it is never replaced."""
+def made_by_build(output: Path, old: str, stubs: dict[str, bytes] | None = None) -> bool:
+    """True when the build (or a hand) put something at an old path: it is never replaced.
+    A stub found there is added to stubs (path -> its first bytes) when given, for the writer."""
     target = os.path.join(output, file_of(old))
     try:
-        return not _marked(target)  # one open: is anything there, and is it our stub
+        head = _head(target)  # one open: is anything there, and is it our stub
     except (FileNotFoundError, NotADirectoryError):
         return os.path.islink(target)  # nothing there, or a dangling link, which is somebody's
     except OSError:  # a folder, a file we may not read: not ours
         return True
+    if _MARK not in head:
+        return True
+    if stubs is not None:
+        stubs[target] = head
+    return False
 
 
 def write_stubs(output: Path, rules: dict[str, str], site_url: str = "") -> list[str]:
@@ -297,11 +307,13 @@ def write_stubs(output: Path, rules: dict[str, str], site_url: str = "") -> list
                              site_url)
 
 
-def _write_stub_files(output: Path, rules: dict[str, str], site_url: str) -> list[str]:
+def _write_stub_files(output: Path, rules: dict[str, str], site_url: str,
+                      found: dict[str, bytes] | None = None) -> list[str]:
     """A stub at each old path (none of them holds anything but our stubs); the old paths written.
+    found: the stubs already there, as made_by_build read them (path -> first bytes), when known.
 
     Thousands of them at a time (a few per post), so each costs what it must: a folder made once,
-    the file written only when it is new or says something else."""
+    the file written only when it is new or says something else, and read at most once."""
     written, folders = [], set()
     for old, new in rules.items():
         name = file_of(old)
@@ -312,7 +324,11 @@ def _write_stub_files(output: Path, rules: dict[str, str], site_url: str) -> lis
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
-            if _unchanged(target, text):
+            if found is not None and len(text) < _HEAD:
+                same = found.get(target) == text  # a file shorter than _HEAD was read whole
+            else:
+                same = _unchanged(target, text)
+            if same:
                 written.append(old)
                 continue
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -362,10 +378,11 @@ def write_redirects(output: Path, rules: dict[str, str], ids: dict[str, str], se
     """Stubs, _redirects, the nginx map and the id map, as the settings ask; the rules that apply
     (those whose old path holds nothing the build made)."""
     output = Path(output)
-    live = {old: new for old, new in rules.items() if not made_by_build(output, old)}
+    stubs: dict[str, bytes] = {}  # our stubs from an earlier build, read once here for the writer
+    live = {old: new for old, new in rules.items() if not made_by_build(output, old, stubs)}
     site_url = str(settings.get("SITEURL") or "")
     if setting(settings, "WP_IMPORT_REDIRECT_STUBS"):
-        _write_stub_files(output, live, "" if settings.get("RELATIVE_URLS") else site_url)
+        _write_stub_files(output, live, "" if settings.get("RELATIVE_URLS") else site_url, stubs)
     name = setting(settings, "WP_IMPORT_REDIRECTS_FILE")
     if name:
         path = output / name

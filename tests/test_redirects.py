@@ -236,6 +236,43 @@ def test_a_stub_that_says_the_same_is_not_written_again(tmp_path):
     assert moved.stat().st_mtime_ns != 10**18 and moved.read_text() == stub_html("../../tags/ferry.html")
 
 
+def test_a_build_reads_each_stub_once_and_rewrites_only_what_changed(tmp_path):
+    """write_redirects hands the stubs it read to learn they are ours to the writer, which compares
+    them with what it would write instead of opening them again."""
+    from pelican_wp_import.redirects import write_redirects
+
+    settings = {"WP_IMPORT_REDIRECT_STUBS": True, "WP_IMPORT_REDIRECTS_FILE": "", "WP_IMPORT_NGINX_MAP": "",
+                "WP_IMPORT_IDS_MAP": "", "RELATIVE_URLS": True}
+    long_target = "tags/" + "x" * 9000 + ".html"  # a stub longer than what is read to find the mark
+    rules = {"feed/": "feeds/all.atom.xml", "tag/ferry/": "tag/ferry.html", "tag/long/": long_target,
+             "tag/tail/": "tag/tail.html"}
+    write_redirects(tmp_path, rules, {}, settings)
+    files = {old: tmp_path / old / "index.html" for old in rules}
+    tail = files["tag/tail/"].read_text()
+    files["tag/tail/"].write_text(tail + "<!-- and more -->")
+    for stub in files.values():
+        os.utime(stub, ns=(10**18, 10**18))
+    opened = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    import builtins
+    builtins.open, saved = counting_open, builtins.open
+    try:
+        live = write_redirects(tmp_path, {**rules, "tag/ferry/": "tags/ferry.html"}, {}, settings)
+    finally:
+        builtins.open = saved
+    assert live.keys() == rules.keys()
+    assert files["feed/"].stat().st_mtime_ns == 10**18  # the same: not written
+    assert files["tag/long/"].stat().st_mtime_ns == 10**18 and long_target in files["tag/long/"].read_text()
+    assert files["tag/ferry/"].read_text() == stub_html("../../tags/ferry.html")
+    assert files["tag/tail/"].read_text() == tail  # more than the stub: written again
+    assert sorted(opened).count(str(files["feed/"])) == 1
+
+
 # --- real builds -------------------------------------------------------------------------------------------
 
 CORPUS_SIZE = 200
