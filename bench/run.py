@@ -149,8 +149,7 @@ class Size:
                        "best": min(w for w, _ in self.figures[name]),
                        "rss": max(r for _, r in self.figures[name])} for name in order}
 
-    def report(self) -> None:
-        figures = self.medians()
+    def report(self, figures: dict[str, dict[str, float]]) -> None:
         print(f"\n{self.count} posts")
         for name, f in figures.items():
             print(f"  {name:11s} median {f['wall']:7.2f} s   best {f['best']:7.2f} s   peak RSS {f['rss']:6.0f} MB")
@@ -196,7 +195,7 @@ def main(argv: list[str]) -> None:
                     size.measure(run, url)
         for size in corpora:
             results[size.count] = size.medians()
-            size.report()
+            size.report(results[size.count])
         if len(sizes) > 1:
             first, last = sizes[0], sizes[-1]
             print(f"\ngrowth from {first} to {last} posts ({last / first:.0f}x the posts; target <= "

@@ -303,14 +303,19 @@ def made_by_build(output: Path, old: str, stubs: dict[str, bytes] | None = None)
 
 def write_stubs(output: Path, rules: dict[str, str], site_url: str = "") -> list[str]:
     """A stub at every old path that holds nothing the build made; the old paths written."""
-    return _write_stub_files(output, {old: new for old, new in rules.items() if not made_by_build(output, old)},
-                             site_url)
+    return _write_stub_files(output, *_live_rules(output, rules), site_url)
 
 
-def _write_stub_files(output: Path, rules: dict[str, str], site_url: str,
-                      found: dict[str, bytes] | None = None) -> list[str]:
+def _live_rules(output: Path, rules: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes]]:
+    """The rules whose old path holds nothing the build made, and our stubs found at those paths
+    (path -> first bytes), read once here for the writer."""
+    stubs: dict[str, bytes] = {}
+    return {old: new for old, new in rules.items() if not made_by_build(output, old, stubs)}, stubs
+
+
+def _write_stub_files(output: Path, rules: dict[str, str], found: dict[str, bytes], site_url: str) -> list[str]:
     """A stub at each old path (none of them holds anything but our stubs); the old paths written.
-    found: the stubs already there, as made_by_build read them (path -> first bytes), when known.
+    found: the stubs already there, as made_by_build read them (path -> first bytes).
 
     Thousands of them at a time (a few per post), so each costs what it must: a folder made once,
     the file written only when it is new or says something else, and read at most once."""
@@ -324,10 +329,10 @@ def _write_stub_files(output: Path, rules: dict[str, str], site_url: str,
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
-            if found is not None and len(text) < _HEAD:
-                same = found.get(target) == text  # a file shorter than _HEAD was read whole
+            if len(text) < _HEAD:
+                same = found.get(target) == text  # such a file was read whole by made_by_build
             else:
-                same = _unchanged(target, text)
+                same = _unchanged(target, text)  # a longer stub: read again
             if same:
                 written.append(old)
                 continue
@@ -378,11 +383,10 @@ def write_redirects(output: Path, rules: dict[str, str], ids: dict[str, str], se
     """Stubs, _redirects, the nginx map and the id map, as the settings ask; the rules that apply
     (those whose old path holds nothing the build made)."""
     output = Path(output)
-    stubs: dict[str, bytes] = {}  # our stubs from an earlier build, read once here for the writer
-    live = {old: new for old, new in rules.items() if not made_by_build(output, old, stubs)}
+    live, stubs = _live_rules(output, rules)
     site_url = str(settings.get("SITEURL") or "")
     if setting(settings, "WP_IMPORT_REDIRECT_STUBS"):
-        _write_stub_files(output, live, "" if settings.get("RELATIVE_URLS") else site_url, stubs)
+        _write_stub_files(output, live, stubs, "" if settings.get("RELATIVE_URLS") else site_url)
     name = setting(settings, "WP_IMPORT_REDIRECTS_FILE")
     if name:
         path = output / name

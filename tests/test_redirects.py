@@ -236,7 +236,7 @@ def test_a_stub_that_says_the_same_is_not_written_again(tmp_path):
     assert moved.stat().st_mtime_ns != 10**18 and moved.read_text() == stub_html("../../tags/ferry.html")
 
 
-def test_a_build_reads_each_stub_once_and_rewrites_only_what_changed(tmp_path):
+def test_a_build_reads_each_stub_once_and_rewrites_only_what_changed(tmp_path, monkeypatch):
     """write_redirects hands the stubs it read to learn they are ours to the writer, which compares
     them with what it would write instead of opening them again."""
     from pelican_wp_import.redirects import write_redirects
@@ -260,11 +260,9 @@ def test_a_build_reads_each_stub_once_and_rewrites_only_what_changed(tmp_path):
         return real_open(path, *args, **kwargs)
 
     import builtins
-    builtins.open, saved = counting_open, builtins.open
-    try:
-        live = write_redirects(tmp_path, {**rules, "tag/ferry/": "tags/ferry.html"}, {}, settings)
-    finally:
-        builtins.open = saved
+    monkeypatch.setattr(builtins, "open", counting_open)
+    live = write_redirects(tmp_path, {**rules, "tag/ferry/": "tags/ferry.html"}, {}, settings)
+    monkeypatch.undo()
     assert live.keys() == rules.keys()
     assert files["feed/"].stat().st_mtime_ns == 10**18  # the same: not written
     assert files["tag/long/"].stat().st_mtime_ns == 10**18 and long_target in files["tag/long/"].read_text()
