@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .htmltree import child_elements, children, classes, descendants, remove, text_of
+from .htmltree import child_elements, children, classes, remove, text_of
 from .model import AuthorBio, Term
 from .text import plain_text
 
@@ -200,7 +200,7 @@ def _author_link(block) -> str:
 
 def _links_in(tag):
     """The <a href> inside tag, in document order."""
-    return (node for node in descendants(tag) if node.tag == "a" and node.get("href") is not None)
+    return (node for node in tag.iterdescendants("a") if node.get("href") is not None)
 
 
 def profile_bios(author: dict | None, coauthors: list[Term]) -> list[AuthorBio]:

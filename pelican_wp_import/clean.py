@@ -56,6 +56,9 @@ class Cleaned:
     has_more: bool = False
     warnings: list[str] = field(default_factory=list)
     links: list = field(default_factory=list)  # every <a href>, as found before cleaning
+    # every element as parsed, held for as long as the post is converted: lxml then hands each walk
+    # of the tree the same Python object for an element instead of making a new one at every visit
+    elements: list = field(default_factory=list, repr=False)
 
 
 def clean_html(html: str, sanitizer=None) -> Cleaned:
@@ -78,8 +81,8 @@ def clean_html(html: str, sanitizer=None) -> Cleaned:
         # sub(r"\1"), without the Python call a group-reference template costs for every match
         html = "".join(_SPACE_AFTER_BLOCK.split(html))
     body = parse_body(html)
-    cleaned = Cleaned(body, warnings=warnings)
-    found = take_inventory(body)
+    cleaned = Cleaned(body, warnings=warnings, elements=list(body.iter()))
+    found = take_inventory(body, texts=may_hold_bracket(html))
     cleaned.links = found.links
     flatten_deep_nesting(found.too_deep, warnings)
     cleaned.has_more = drop_clutter(body, found)
@@ -114,8 +117,64 @@ _CLUTTER_TAGS = frozenset(("script", "style", "noscript", "title"))
 _CAPTION_CLASSES = frozenset(("wp-caption", "wp-caption-text", "gallery"))
 
 
-def take_inventory(root) -> Inventory:
-    """Walk the tree once, in document order: lxml's own walk (iterwalk), which can skip a subtree."""
+def take_inventory(root, texts: bool = True) -> Inventory:
+    """Walk the tree once, in document order: lxml's own walk (iterwalk), which can skip a subtree.
+
+    texts=False: no text of the tree holds a '[' (the caller knows from the HTML), so no text needs
+    reading. Unless some element sits MAX_NESTING deep, the walk then looks at each element once,
+    reading no string but its tag and class: most posts go that way."""
+    if texts or _HAS_TOO_DEEP(root):
+        return _inventory_with_texts(root)
+    found = Inventory()
+    walker = etree.iterwalk(root, events=("start", "comment", "pi"))
+    next(walker)  # the root itself
+    for event, node in walker:
+        if event == "start":
+            if _sort_into(found, node, node.tag):
+                walker.skip_subtree()
+        elif event == "comment":
+            found.comments.append(node)
+    return found
+
+
+# A '[' written as a character reference (&#91;, &#x5B;), which the parse makes a '['.
+_BRACKET_REFERENCE = re.compile(r"&#(?:0*91(?!\d)|[xX]0*5[bB](?![0-9A-Fa-f]))")
+
+
+def may_hold_bracket(html: str) -> bool:
+    """Whether the text parsed from html may hold a '['; False only when it cannot."""
+    return "[" in html or "&#" in html and _BRACKET_REFERENCE.search(html) is not None
+
+
+# Whether an element sits MAX_NESTING levels below the root.
+_HAS_TOO_DEEP = etree.XPath("boolean(%s)" % "/".join(["*"] * MAX_NESTING))
+
+
+def _sort_into(found: Inventory, node, name: str) -> bool:
+    """List an element where cleaning will want it; True for clutter, whose inside is not looked at."""
+    class_value = node.get("class")  # get(), not .attrib: no attribute object made per element
+    classes = class_value.split() if class_value else ()
+    if name in _CLUTTER_TAGS or "wp-block-spacer" in classes:
+        found.clutter.append(node)
+        return True
+    if name == "p":
+        found.paragraphs.append(node)
+    elif name == "a" and node.get("href") is not None:
+        found.links.append(node)
+    elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.get("id") or ""):
+        found.more_span = node
+    if classes and _CAPTION_CLASSES.intersection(classes):
+        if "wp-caption" in classes and name in ("div", "figure"):
+            found.caption_boxes.append(node)
+        if "wp-caption-text" in classes:
+            found.caption_texts.append(node)
+        if "gallery" in classes and name == "div":
+            found.galleries.append(node)
+    return False
+
+
+def _inventory_with_texts(root) -> Inventory:
+    """take_inventory's walk with every text read (for '[' outside code) and the depth counted."""
     found = Inventory()
     bracketed = found.bracketed_texts  # text with '[' outside code, in document order, root's text last
     code = 0  # <pre> and <code> elements open around the current position
@@ -143,29 +202,11 @@ def take_inventory(root) -> Inventory:
         if not depth:
             continue  # the root: its text is listed at its end
         name = node.tag
-        class_value = node.get("class")  # get(), not .attrib: no attribute object made per element
-        classes = class_value.split() if class_value else ()
-        skip = name in _CLUTTER_TAGS or "wp-block-spacer" in classes
-        if skip:
-            found.clutter.append(node)
-        else:
-            if name == "p":
-                found.paragraphs.append(node)
-            elif name == "a" and node.get("href") is not None:
-                found.links.append(node)
-            elif name == "span" and found.more_span is None and _MORE_SPAN_ID.match(node.get("id") or ""):
-                found.more_span = node
-            if classes and _CAPTION_CLASSES.intersection(classes):
-                if "wp-caption" in classes and name in ("div", "figure"):
-                    found.caption_boxes.append(node)
-                if "wp-caption-text" in classes:
-                    found.caption_texts.append(node)
-                if "gallery" in classes and name == "div":
-                    found.galleries.append(node)
-            if depth >= MAX_NESTING:
-                if any(is_element(child) for child in node):
-                    found.too_deep.append(node)
-                skip = True
+        skip = _sort_into(found, node, name)
+        if not skip and depth >= MAX_NESTING:
+            if any(is_element(child) for child in node):
+                found.too_deep.append(node)
+            skip = True
         if name == "pre" or name == "code":
             code += 1  # undone at its end event, which comes for a skipped element too
         if skip:
@@ -290,6 +331,9 @@ def drop_clutter(root, found: Inventory) -> bool:
     for tag in found.clutter:
         remove(tag)
     for p in found.paragraphs:
+        text = p.text
+        if text and text.strip(" \t\r\n\u00a0"):
+            continue  # words from the start, the usual paragraph: not empty
         if p.getparent() is not None and all(isinstance(c, str) and not c.strip(" \t\r\n\u00a0")
                                              for c in children(p)):
             remove(p)
@@ -344,6 +388,22 @@ def _has_text_before(node, top) -> bool:
     return False
 
 
+def _has_loose_inline(root) -> bool:
+    """Whether root holds words or an inline element outside any block (comments and removed
+    elements aside), read in one pass over its children."""
+    text = root.text
+    if text and text.strip():
+        return True
+    for child in root:
+        tag = child.tag
+        if tag.__class__ is str and tag not in BLOCK_TAGS and tag != GONE:
+            return True
+        tail = child.tail
+        if tail and tail.strip():
+            return True
+    return False
+
+
 def _lift_to_top(node, root):
     """The ancestor of node that is a direct child of root (or node itself)."""
     parent = node.getparent()
@@ -354,8 +414,7 @@ def _lift_to_top(node, root):
 
 def wpautop(root) -> None:
     """Wrap top-level text runs separated by blank lines in paragraphs, as WordPress's wpautop does."""
-    if not any(isinstance(item, str) and item.strip() or not isinstance(item, str) and item.tag not in BLOCK_TAGS
-               for item in children(root)):
+    if not _has_loose_inline(root):
         return  # blocks and the white space between them: the usual post
     # the top level again, each run of text and inline elements between blocks wrapped
     text = root.text
@@ -498,7 +557,7 @@ def _rename(tag, name: str, class_name: str = "") -> None:
 
 
 def _holds_image(tag) -> bool:
-    return any(node.tag == "img" for node in descendants(tag))
+    return next(tag.iterdescendants("img"), None) is not None
 
 
 def _with_class(tag, name: str) -> list:

@@ -12,7 +12,7 @@ import re
 import threading
 from urllib.parse import quote
 
-from .htmltree import (child_elements, children, children_and_tags, classes, descendants, items_after, items_before,
+from .htmltree import (child_elements, children, children_and_tags, classes, items_after, items_before,
                        previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
@@ -356,7 +356,7 @@ class WordPressConverter:
             if item.tag != "li":
                 continue
             number = self.footnotes.setdefault(item.get("id", ""), len(self.footnotes) + 1)
-            for back in [node for node in descendants(item) if node.tag == "a" and node.get("href") is not None]:
+            for back in [node for node in item.iterdescendants("a") if node.get("href") is not None]:
                 if back.get("href").startswith("#") and "".join(t.strip() for t in back.itertext()) in (
                         "↩︎", "↩", "↑", "^"):
                     remove(back)
@@ -624,7 +624,7 @@ def _previous_output(before):
             if prev.strip():
                 return prev
         elif prev.tag in _SHOWN_WITHOUT_TEXT or _opens_with_text(prev) or text_of(prev).strip() \
-                or any(node.tag in _SHOWN_WITHOUT_TEXT for node in descendants(prev)):
+                or next(prev.iterdescendants(*_SHOWN_WITHOUT_TEXT), None) is not None:
             return prev
     return None
 
@@ -671,7 +671,7 @@ def _text_pieces(element, pieces: list[str], breaks) -> None:
 
 
 def code_language(pre) -> str:
-    code = next((tag for tag in descendants(pre) if tag.tag == "code"), None)
+    code = next(pre.iterdescendants("code"), None)
     for tag in [pre] if code is None else [pre, code]:
         for cls in classes(tag):
             match = _LANG_CLASS.match(cls)
@@ -692,9 +692,8 @@ def footnote_target(sup) -> str:
     if not (sup.get("data-fn") is not None or "fn" in classes(sup)):
         return ""
     # the first link that is one: a script address is no link (convert_a writes its words only)
-    link = next((node for node in descendants(sup)
-                 if node.tag == "a" and node.get("href") is not None and not unsafe_url_scheme(node.get("href"))),
-                None)
+    link = next((node for node in sup.iterdescendants("a")
+                 if node.get("href") is not None and not unsafe_url_scheme(node.get("href"))), None)
     if link is None or not link.get("href").startswith("#"):
         return sup.get("data-fn", "")
     return link.get("href")[1:]
@@ -728,7 +727,7 @@ def kept_as_html(el) -> bool:
 
 def _holds(el, names: tuple[str, ...]) -> bool:
     """True when an element of one of these names is inside el."""
-    return any(node.tag in names for node in descendants(el))
+    return next(el.iterdescendants(*names), None) is not None  # lxml matches the names in C
 
 
 _BLOCKS_IN_CELLS = ("p", "ul", "ol", "br", "pre", "blockquote", "div", "figure", "table", "img", "hr")
@@ -736,7 +735,7 @@ _BLOCKS_IN_CELLS = ("p", "ul", "ol", "br", "pre", "blockquote", "div", "figure",
 
 def is_simple_table(table) -> bool:
     """A table a pipe table can hold: a header row first, no spans, one line of text per cell."""
-    rows = [tag for tag in descendants(table) if tag.tag == "tr"]
+    rows = list(table.iterdescendants("tr"))
     if not rows or _holds(table, ("table",)):
         return False
     first = _row_cells(rows[0])

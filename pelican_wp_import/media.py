@@ -136,7 +136,7 @@ def prepare_images(root) -> list[MediaRef]:
             continue
         href = origin_of(link.get("href").strip())
         if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) \
-                and any(node.tag == "img" for node in descendants(link)):
+                and next(link.iterdescendants("img"), None) is not None:
             link.set("href", href)
             refs.setdefault(href, MediaRef(href, candidates_for(href)))
     return list(refs.values())

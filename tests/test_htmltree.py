@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from pelican_wp_import.htmltree import (MAX_TREE_DEPTH, children, items_after, items_before, parse_body, remove,
-                                        text_of, to_html, unwrap, was_removed)
+from pelican_wp_import.htmltree import (_PLAIN, MAX_TREE_DEPTH, _print, children, escape_text, items_after,
+                                        items_before, parse_body, remove, text_of, to_html, unwrap, was_removed)
 
 CASES = [
     "",
@@ -34,6 +34,54 @@ CASES = [
 def test_printed_as_beautifulsoup_prints_its_parse(html):
     """Kept HTML was printed by BeautifulSoup before the tree was lxml's: it prints the same."""
     assert to_html(parse_body(html)) == str(BeautifulSoup("<body>" + html, "lxml").body)
+
+
+PLAIN_CASES = [
+    "<table><tbody><tr><td>to</td><td>it &amp; &lt;b&gt; “q” é 😀\u00a0x</td></tr></tbody></table>",
+    "<div><p>a</p>\n<pre>\n  code\n</pre><span>x</span>tail</div>",
+    "<ul><li>one</li><li>two <b>bold</b></li></ul><my-widget>w</my-widget>",
+]
+# Each has what libxml2's writer prints otherwise: a void element, an empty element whose end tag HTML
+# makes optional, an attribute, a comment, a removed element's placeholder.
+NOT_PLAIN_CASES = [
+    ("<p>a<br>b</p>", "<body><p>a<br/>b</p></body>"),
+    ("<ul><li></li><li>x</li></ul>", "<body><ul><li></li><li>x</li></ul></body>"),
+    ("<p class='a  b'>x</p>", '<body><p class="a b">x</p></body>'),
+    ("<p>a<!-- c -->b</p>", "<body><p>a<!-- c -->b</p></body>"),
+]
+
+
+def _printed_by_python(element) -> str:
+    out: list[str] = []
+    _print(element, out, None)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("html", PLAIN_CASES)
+def test_a_plain_tree_is_printed_by_libxml2_as_python_prints_it(html):
+    body = parse_body(html)
+    assert _PLAIN(body)
+    assert to_html(body) == _printed_by_python(body)
+
+
+def test_every_character_prints_the_same_either_way():
+    text = "".join(chr(code) for code in [9, 10, 13, *range(0x20, 0x800), 0x2028, 0xfeff, 0x1f600, 0xe000])
+    body = parse_body(f"<div><p>{escape_text(text)}</p>{escape_text(text)}</div>")
+    assert _PLAIN(body) and to_html(body) == _printed_by_python(body)
+
+
+@pytest.mark.parametrize("html, printed", NOT_PLAIN_CASES)
+def test_trees_libxml2_would_print_otherwise_are_printed_by_python(html, printed):
+    body = parse_body(html)
+    assert not _PLAIN(body)
+    assert to_html(body) == printed
+
+
+def test_a_removed_elements_placeholder_keeps_a_tree_from_libxml2():
+    body = parse_body("<div><p>a <b>x</b> b</p></div>")
+    remove(body.find(".//b"))
+    assert not _PLAIN(body)
+    assert to_html(body) == "<body><div><p>a  b</p></div></body>"
 
 
 def test_white_space_only_text_folds_outside_pre():

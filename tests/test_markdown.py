@@ -3,10 +3,12 @@
 Code blocks are in test_markdown_code.py, tables in test_markdown_tables.py, images, captions,
 galleries and embeds in test_markdown_figures.py.
 """
+import pytest
 from markdown_pairs import md
 from roundtrip import render
 
-from pelican_wp_import.clean import MORE_SENTINEL, clean_html
+from pelican_wp_import.clean import MORE_SENTINEL, clean_html, may_hold_bracket, take_inventory
+from pelican_wp_import.htmltree import parse_body
 
 
 # --- paragraphs and lost tags --------------------------------------------------------------------
@@ -339,6 +341,30 @@ def test_literal_shortcodes_stay_text_and_are_reported():
 def test_shortcode_without_attributes_is_reported_too():
     assert md("<p>[su_quote]Text[/su_quote]</p>") == "[su_quote]Text[/su_quote]\n"
     assert "[su_quote]" in clean_html("<p>[su_quote]Text[/su_quote]</p>").warnings[0]
+
+
+@pytest.mark.parametrize("bracket", ["&#91;", "&#091;", "&#x5B;", "&#X5b;", "&#91"])
+def test_shortcode_written_with_character_references_is_reported(bracket):
+    """Cleaning reads the tree's texts only when the HTML may hold a '[': a reference counts as one."""
+    html = f"<p>{bracket}su_quote]Text{bracket}/su_quote]</p>"
+    assert clean_html(html).warnings == ["literal shortcodes of plugins that are not active kept as text: [su_quote]"]
+
+
+@pytest.mark.parametrize("html", [
+    "<p>One <a href='/x'>two</a></p><!--more--><p>three</p><div class='wp-block-spacer'><p>in</p></div>",
+    "<div class='wp-caption'><img src=a><p class='wp-caption-text'>c</p></div><div class='gallery'></div>",
+    "<p>x<span id='more-12'></span></p><script>var a = 1;</script><noscript><p>copy</p></noscript><p></p>",
+    "<p>&#910; &#x5bc; are no brackets</p><pre><code>x</code></pre>",
+    "<div>" * 130 + "<p>deep <a href='/d'>link</a></p>" + "</div>" * 130,
+])
+def test_inventory_without_texts_finds_what_the_full_walk_finds(html):
+    body = parse_body(html)
+    full, quick = take_inventory(body, texts=True), take_inventory(body, texts=False)
+    for name in ("comments", "clutter", "paragraphs", "too_deep", "caption_boxes", "caption_texts", "galleries",
+                 "links"):
+        assert getattr(quick, name) == getattr(full, name), name
+    assert quick.more_span is full.more_span
+    assert not may_hold_bracket(html) and not quick.bracketed_texts
 
 
 # --- escaping: text that looks like Markdown stays text ------------------------------------------------
