@@ -30,6 +30,7 @@ _AUTHOR_PAGE = re.compile(r"/(?:author|authors|by|byline|people|staff|profile|pr
                           re.I)
 _ABOUT_HEADING = re.compile(r"^about the authors?\b|^about (?:the )?writers?\b", re.I)
 _SET_APART = ("span", "strong", "b", "em", "i", "a")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 # The space a paragraph read as text has before punctuation ("Doe , a reporter"): gone, the mark kept.
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 
@@ -107,7 +108,7 @@ def _about_marker(blocks: list) -> int | None:
         block = blocks[index]
         if block.tag == "hr":
             return index
-        if re.fullmatch(r"h[1-6]", block.tag) or (block.tag == "p" and _is_heading_like(block)):
+        if block.tag in _HEADINGS or (block.tag == "p" and _is_heading_like(block)):
             return index if _ABOUT_HEADING.match(plain_text(text_of(block, " "))) else None
         if block.tag != "p":
             return None
@@ -137,12 +138,11 @@ def read_bio(block, known: set[str], marked: bool) -> AuthorBio | None:
     lead = _lead_name(block, text)
     if more and lead and name_key(lead.name) != name_key(more_name):
         lead = None  # the opening words are not the person the link is about
+    if not more and not (lead and _verb_follows(text, lead.name)):
+        return None  # article text, the usual case: its links are not looked at
     author_link = _author_link(block)
-    if more:
-        # the paragraph must be about the person the link names
-        if not (lead or name_key(text).startswith(name_key(more_name)) or author_link):
-            return None
-    elif not (lead and _verb_follows(text, lead.name)):
+    # with "More about", the paragraph must be about the person the link names
+    if more and not (lead or name_key(text).startswith(name_key(more_name)) or author_link):
         return None
     name = display_name(lead.name) if lead else more_name
     score = (2 if more else 0) + bool(author_link) + bool(lead and lead.set_apart) \
