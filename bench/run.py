@@ -1,6 +1,6 @@
 """The project's benchmark, one command: convert, fetch, Pelican builds from JSON and from Markdown, memory.
 
-usage: python bench/run.py [--sizes 1000[,10000]] [--runs R] [--keep DIR]
+usage: python bench/run.py [--sizes 1000[,10000]] [--runs R] [--warm-groups G] [--keep DIR]
 
 For each size N, writes N synthetic posts with bench/corpus.py (one file per post, and the same
 posts as 100-post pages for the server), then measures, each as a fresh process and R times in
@@ -16,8 +16,9 @@ turn (the sizes too take turns in each run) so that the machine's drift hits eve
 and prints medians with the ratios the performance targets are about: JSON build against
 Markdown build (cold and warm), and with two sizes, each figure's growth from the first to the last.
 The builds' ratios are given two ways: from the medians, and as the median of each run's own ratio,
-whose two sides were measured minutes apart at most (warm builds twice each, in the order A B B A),
-so that the machine's drift, which is slower than a run, leaves them alone.
+whose two sides were measured minutes apart at most (warm builds twice each, in the order A B B A;
+--warm-groups G repeats that group G times, for a ratio less at the mercy of one slow build), so
+that the machine's drift, which is slower than a run, leaves them alone.
 Nothing is deleted until the end (about 1 GB a run at 10,000 posts): see Size.measure.
 Peer importers are timed by ../shared/bench/peers.py; see bench/README.md.
 """
@@ -100,8 +101,8 @@ class Site:
 class Size:
     """One corpus size: its inputs, its settings, its converted Markdown and the figures measured."""
 
-    def __init__(self, count: int, work: Path):
-        self.count, self.work = count, work
+    def __init__(self, count: int, work: Path, warm_groups: int = 1):
+        self.count, self.work, self.warm_groups = count, work, warm_groups
         self.single, self.posts = write_inputs(count, work)
         self.converted = work / "md"
         subprocess.run([sys.executable, "-m", "pelican_wp_import.cli", "convert", str(self.single), "-o",
@@ -133,10 +134,11 @@ class Size:
             self.record(f"build {label}", cold[label])
             warm[label] = pelican + [str(self.work / "warm.py"), "--cache-path", str(here / f"cache-{label}")]
             timed(warm[label])  # fills the cache
-        # Two warm builds of each, in the order A B B A: a drift of the machine's speed within the run
-        # (a quarter within minutes here) adds the same to both sides of the run's ratio.
+        # Two warm builds of each, in the order A B B A (as many groups as asked for): a drift of the
+        # machine's speed within the run (a quarter within minutes here) adds the same to both sides
+        # of the run's ratio.
         walls: dict[str, float] = {"md": 0.0, "json": 0.0}
-        for _source, label in order + order[::-1]:
+        for _source, label in (order + order[::-1]) * self.warm_groups:
             figure = timed(warm[label])
             walls[label] += figure[0]
             self.record(f"warm {label}", figure)
@@ -163,7 +165,7 @@ class Size:
 
 def main(argv: list[str]) -> None:
     compile_package()  # as an installed package has it: see bytecode.py
-    sizes, runs, keep = [1000], 3, None
+    sizes, runs, keep, warm_groups = [1000], 3, None, 1
     if "--sizes" in argv:
         at = argv.index("--sizes")
         sizes = [int(s) for s in argv[at + 1].split(",")]
@@ -172,12 +174,17 @@ def main(argv: list[str]) -> None:
         at = argv.index("--runs")
         runs = int(argv[at + 1])
         del argv[at:at + 2]
+    if "--warm-groups" in argv:
+        at = argv.index("--warm-groups")
+        warm_groups = int(argv[at + 1])
+        del argv[at:at + 2]
     if "--keep" in argv:
         at = argv.index("--keep")
         keep = Path(argv[at + 1])
         del argv[at:at + 2]
     base = keep or Path(tempfile.mkdtemp(prefix="wp-bench-"))
-    print(f"{os.cpu_count()} CPUs, {runs} runs of each, medians; {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"{os.cpu_count()} CPUs, {runs} runs of each ({4 * warm_groups} warm builds a run), medians; "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
     results = {}
     try:
         corpora = []
@@ -185,7 +192,7 @@ def main(argv: list[str]) -> None:
             work = base / str(count)
             if work.exists():
                 raise SystemExit(f"{work} is there from an earlier run: give --keep a new folder")
-            corpora.append(Size(count, work))
+            corpora.append(Size(count, work, warm_groups))
         # the sizes take turns within each run, so that the machine's drift (a quarter and more within
         # an hour here) hits both ends of the growth figures alike
         with contextlib.ExitStack() as stack:

@@ -177,14 +177,16 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
     if not files:
         print("error: no .json files to convert", file=sys.stderr)
         return 1 if not missing else 2
-    folders = sorted({f.parent for f in files})
+    by_folder: dict[Path, list[Path]] = {}
+    for path in files:  # each file's folder found once: a Path's parent is a new Path to hash
+        by_folder.setdefault(path.parent, []).append(path)
     global _OPTIONS
     _OPTIONS = conversion_options(options, media)
     if early is not None and early.options != _OPTIONS:
         early.close()  # started for other options: its workers would convert by those
         early = None
     _SIDECARS.clear()
-    _SIDECARS.update({folder: sidecars_for(folder, [f for f in files if f.parent == folder]) for folder in folders})
+    _SIDECARS.update({folder: sidecars_for(folder, by_folder[folder]) for folder in sorted(by_folder)})
     out = OutputFolder(output, force=force)
     tally = Tally(errors=len(missing))
     reporter = Reporter(len(files), quiet)
