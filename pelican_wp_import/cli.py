@@ -10,17 +10,18 @@ from concurrent.futures import ProcessPoolExecutor
 import posixpath
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .downloads import MediaLibrary, MediaResult
 from .fields import Options
-from .frontmatter import dump
 from .links import PostIndex, replace_urls
 from .load import LoadedFile, load_file
 from .model import Converted, Failed, ImportProblem, Skipped, where
-from .pipeline import convert_file
 from .resolve import Sidecars
 from .sources import json_files, sidecars_for
-from .write import OutputFolder
+
+if TYPE_CHECKING:
+    from .downloads import MediaLibrary
+    from .write import OutputFolder
 
 # Below this much work a process pool costs more than it saves: 64 files, or about 64 posts' worth of
 # bytes when they come as a few big pages of posts (a fetch gives 100 posts a file).
@@ -152,9 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "fetch":
-            from . import fetch  # only a fetch pays for importing httpx
-
-            return fetch.run(args)
+            # the converter processes fork first: they load the converter while this process loads
+            # httpx and asks for the first pages (a --since run converts only once it has merged)
+            early = None if args.since else EarlyStart(args.jobs, conversion_options(options_from_args(args),
+                                                                                     args.media))
+            try:
+                from . import fetch  # only a fetch pays for importing httpx
+            except BaseException:
+                if early is not None:
+                    early.close()
+                raise
+            return fetch.run(args, early)
         return run_convert(args.sources, Path(args.output), options_from_args(args), force=args.force,
                            jobs=args.jobs, quiet=args.quiet, media=args.media)
     except KeyboardInterrupt:
@@ -187,6 +196,8 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
         early = None
     _SIDECARS.clear()
     _SIDECARS.update({folder: sidecars_for(folder, by_folder[folder]) for folder in sorted(by_folder)})
+    from .write import OutputFolder  # noqa: PLC0415 - see load_converter
+
     out = OutputFolder(output, force=force)
     tally = Tally(errors=len(missing))
     reporter = Reporter(len(files), quiet)
@@ -197,7 +208,12 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
                 recorder.record(result)
             reporter.advance()
         reporter.close()
-        recorder.finish(MediaLibrary(out) if _OPTIONS.media else None)
+        if _OPTIONS.media:
+            from .downloads import MediaLibrary  # noqa: PLC0415
+
+            recorder.finish(MediaLibrary(out))
+        else:
+            recorder.finish(None)
     finally:
         reporter.close()
         out.save_manifest()
@@ -227,7 +243,9 @@ class EarlyStart:
         context = _fork_context()
         if self.jobs >= 2 and context is not None:
             self.pool = _converter_pool(self.jobs, context)
-            self.pool.submit(int).result()  # with fork, the first task starts every worker process
+            # with fork, the first task starts every worker process, at once: no need to wait for it
+            # (each then loads the converter, which this process has not)
+            self.pool.submit(int)
 
     def file_ready(self, path: Path) -> None:
         """path is complete and will not change: convert it now, if not too many are waiting already.
@@ -272,6 +290,7 @@ def _convert_all(files: list[Path], jobs: int):
         yield from map(_convert_one, files)
         return
     pieces = _pieces(files, sizes, jobs)
+    load_converter()  # before the fork: every worker inherits it
     pool = _converter_pool(jobs, _fork_context())
     try:  # on the way out (Ctrl-C included) what no worker has started is dropped, not run
         results = pool.map(_convert_one, *zip(*pieces), chunksize=_chunksize(pieces, jobs))
@@ -284,8 +303,20 @@ def _converter_pool(jobs: int, context) -> ProcessPoolExecutor:
     """Converter processes that ignore Ctrl-C: the main process reports it (fetch says how to resume,
     convert that the files written are whole); the workers, in its process group, would each print a
     traceback for it."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=signal.signal,
-                               initargs=(signal.SIGINT, signal.SIG_IGN))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_converter()  # now, not at the first file: a worker forked early has it ready when a page lands
+
+
+def load_converter() -> None:
+    """Import what converting runs on: the pipeline's modules, lxml, nh3 and PyYAML (a sixth of a
+    second, more than the rest of the command's modules together). The command's own process loads it
+    when it converts or is about to fork workers that inherit it; fetch forks its workers before, and
+    each loads it while the main process loads httpx and asks for the first pages."""
+    from . import frontmatter, pipeline  # noqa: F401, PLC0415
 
 
 def _fork_context():
@@ -336,6 +367,9 @@ def _convert_one(path: Path, part: int = 0, parts: int = 1, sidecars: Sidecars |
         return results
     if sidecars is None:
         sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
+    from .frontmatter import dump  # noqa: PLC0415 - see load_converter
+    from .pipeline import convert_file  # noqa: PLC0415
+
     converted = convert_file(loaded, sidecars, _OPTIONS)
     for result in converted:
         if isinstance(result, Converted):
@@ -397,6 +431,8 @@ class Recorder:
 
     def finish(self, library: MediaLibrary | None) -> None:
         """Download the held posts' images, point their links at files, and write them."""
+        from .downloads import MediaResult  # noqa: PLC0415
+
         media = MediaResult()
         if library is not None:
             wanted = [ref for post, _ in self.held for ref in post.media]

@@ -99,17 +99,26 @@ class DownloadReporter(cli.Reporter):
 
 # --- the command ------------------------------------------------------------------------------
 
-def run(args: argparse.Namespace) -> int:
-    """fetch SITE --output DIR: download, then convert exactly as the convert command does."""
+def run(args: argparse.Namespace, early: cli.EarlyStart | None = None) -> int:
+    """fetch SITE --output DIR: download, then convert exactly as the convert command does.
+
+    early: converter processes the caller started already (before importing this module's httpx);
+    else they are started here. Either way they convert pages as they land."""
     try:
         settings = settings_from(args, os.environ)
     except UsageError as problem:
         print(f"error: {problem}", file=sys.stderr)
+        if early is not None:
+            early.close()
         return 2
     options = cli.conversion_options(cli.options_from_args(args), args.media)
-    # pages are converted as they land, by processes started now, before the download's threads;
+    # pages are converted as they land, by processes started before the download's threads;
     # a --since run converts what it merged, once the merge is done
-    early = cli.EarlyStart(args.jobs, options) if not settings.since else None
+    if settings.since and early is not None:
+        early.close()
+        early = None
+    elif not settings.since and early is None:
+        early = cli.EarlyStart(args.jobs, options)
     try:
         try:
             folder, failed = download_site(settings, args.quiet, early.file_ready if early else None)

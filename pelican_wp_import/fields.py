@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
 from .model import ImportProblem, RawPost, Term
-from .sanitize import IFRAME_HOSTS
+from .iframes import IFRAME_HOSTS
 from .text import plain_text, safe_slug, slugify, split_url
 
 _ZERO_DATE = re.compile(r"^0000-00-00")

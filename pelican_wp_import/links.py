@@ -5,8 +5,6 @@ import posixpath
 import re
 from urllib.parse import parse_qs, unquote
 
-from .htmltree import was_removed
-from .markdown import markdown_url
 from .text import split_url
 
 # The query keys WordPress answers with a post or page whatever the permalink structure.
@@ -54,6 +52,8 @@ def link_candidates(anchors: list, own_link: str) -> list[str]:
     """Of a post's <a> elements, the addresses that may point at another post of the same site.
 
     Anchors taken out of the body since they were listed (a bio's links) are left out."""
+    from .htmltree import was_removed  # noqa: PLC0415 - see replace_urls
+
     host = _host(own_link)
     found = dict.fromkeys(a.get("href").strip() for a in anchors if a.get("href") is not None and not was_removed(a))
     return [href for href in found if may_be_a_post(href, host)]
@@ -100,6 +100,10 @@ def replace_urls(text: str, mapping: dict[str, str]) -> str:
     """Every whole occurrence of each address (as Markdown or HTML writes it) swapped for its target."""
     if not mapping:
         return text
+    # imported here: the command's main process, which writes files, has no need of the converter's
+    # modules (lxml, nh3) otherwise, and its worker processes load them while it downloads
+    from .markdown import markdown_url  # noqa: PLC0415
+
     # kept HTML writes & as &amp;, a Markdown link escapes spaces and parentheses: the same address
     # in those spellings has the same target
     mapping = {**{u.replace("&", "&amp;"): t for u, t in mapping.items() if "&" in u},

@@ -12,7 +12,7 @@ from pelican.readers import BaseReader, MarkdownReader
 from . import frontmatter, preconvert
 from .fields import Options
 from .model import Converted, Failed, Skipped, where
-from .sanitize import IFRAME_HOSTS
+from .iframes import IFRAME_HOSTS
 
 logger = logging.getLogger(__name__)
 

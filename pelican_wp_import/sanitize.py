@@ -20,20 +20,11 @@ from urllib.parse import urlsplit
 import nh3
 
 from .htmltree import depth_at_most, inner_html, parse_body
+from .iframes import IFRAME_HOSTS
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
-# Hosts whose iframes are kept; "host/path" also asks for a path prefix. A host stands for its
-# subdomains too (youtube.com for www.youtube.com). Pelican: WP_IMPORT_IFRAME_HOSTS.
-IFRAME_HOSTS = (
-    "youtube.com", "youtube-nocookie.com", "vimeo.com", "dailymotion.com", "videopress.com",
-    "video.wordpress.com", "soundcloud.com", "spotify.com", "bandcamp.com", "mixcloud.com",
-    "podcasts.apple.com", "google.com/maps", "maps.google.com", "openstreetmap.org", "twitter.com", "x.com",
-    "instagram.com", "tiktok.com", "facebook.com/plugins", "codepen.io", "jsfiddle.net", "twitch.tv",
-    "ted.com", "loom.com", "wistia.net", "archive.org", "slideshare.net", "speakerdeck.com",
-    "datawrapper.dwcdn.net", "flo.uri.sh", "public.tableau.com", "docs.google.com", "giphy.com",
-    "streamable.com",
-)
+__all__ = ["IFRAME_HOSTS", "Sanitizer", "refused_iframe_host"]
 
 # What posts are made of. Anything else is unwrapped, its text kept.
 KEPT_TAGS = frozenset(nh3.ALLOWED_TAGS) | {

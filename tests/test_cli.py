@@ -163,3 +163,40 @@ def test_a_post_renamed_for_its_slug_keeps_its_body_when_converted_in_worker_pro
     assert renamed.endswith("\n\nBody of post 77, with “curly quotes” and é.\n")
     first = (tmp_path / "out" / "same-slug.md").read_text("utf-8")
     assert first.endswith("Body of post 5, with “curly quotes” and é.\n")
+
+
+def test_the_command_loads_no_converter_before_its_workers_fork():
+    """fetch forks its converter processes first and each loads lxml, nh3 and PyYAML itself while the
+    main process loads httpx: the command's own module must not load them on import."""
+    code = ("import sys, pelican_wp_import.cli, pelican_wp_import.fetch; "
+            "print(sorted(m for m in ('lxml', 'nh3', 'pelican_wp_import.pipeline', 'pelican_wp_import.markdown', "
+            "'pelican_wp_import.sanitize') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_workers_forked_before_the_converter_was_loaded_convert_the_same(tmp_path):
+    """Early converter processes, forked by a process that never loaded the converter, load it
+    themselves; what they write is what a conversion in one process writes."""
+    write_corpus(30, tmp_path / "json")
+    code = f"""
+import sys
+from pathlib import Path
+from pelican_wp_import.cli import EarlyStart, run_convert
+from pelican_wp_import.fields import Options
+assert "lxml" not in sys.modules and "nh3" not in sys.modules
+early = EarlyStart(2, Options())
+for path in sorted(Path({str(tmp_path / "json")!r}).glob("*.json"))[:8]:
+    early.file_ready(path)
+code = run_convert([{str(tmp_path / "json")!r}], Path({str(tmp_path / "early")!r}), Options(), jobs=2,
+                   quiet=True, early=early)
+early.close()
+assert "nh3" not in sys.modules  # the workers converted; this process only wrote
+sys.exit(code)
+"""
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, stderr=subprocess.DEVNULL)
+    assert main(["convert", str(tmp_path / "json"), "-o", str(tmp_path / "one"), "--jobs", "1", "-q"]) == 0
+    early_files = sorted(p.name for p in (tmp_path / "early").glob("*.md"))
+    assert len(early_files) == 30 and early_files == sorted(p.name for p in (tmp_path / "one").glob("*.md"))
+    for name in early_files:
+        assert (tmp_path / "early" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
