@@ -239,7 +239,7 @@ class EarlyStart:
         self.options = _OPTIONS = options  # the workers keep what they had at the fork
         self.jobs = jobs or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
-        self.early: dict[Path, object] = {}
+        self.early: dict[Path, list] = {}  # path -> the futures of its parts' results, in order
         context = _fork_context()
         if self.jobs >= 2 and context is not None:
             self.pool = _converter_pool(self.jobs, context)
@@ -254,7 +254,12 @@ class EarlyStart:
         held until then: a few files' worth, not a whole site's (a 10,000-post fetch that converted
         every page early held them all, 70 MB more at its peak)."""
         if self.pool is not None and len(self.early) < _EARLY_FILES_PER_JOB * self.jobs:
-            self.early[path] = self.pool.submit(_convert_one, path, 0, 1, Sidecars())
+            # the first file alone would keep one worker busy while the others wait for the next to
+            # land (the first page of a site answers before the rest are asked for): it is cut in
+            # one part per worker
+            parts = 1 if self.early else self.jobs
+            self.early[path] = [self.pool.submit(_convert_one, path, part, parts, Sidecars())
+                                for part in range(parts)]
 
     def results(self, files: list[Path]):
         """Each file's results in file order, as _convert_all gives them."""
@@ -270,7 +275,10 @@ class EarlyStart:
             later = _by_file(pieces, self.pool.map(_convert_one, *zip(*pieces), sidecars,
                                                    chunksize=_chunksize(pieces, self.jobs)))
         for path in files:  # each file's results let go once they are out, as Executor.map does
-            yield self.early.pop(path).result() if path in usable else next(later)
+            if path in usable:
+                yield [result for future in self.early.pop(path) for result in future.result()]
+            else:
+                yield next(later)
 
     def close(self) -> None:
         if self.pool is not None:
