@@ -6,6 +6,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 import posixpath
 from dataclasses import dataclass, replace
@@ -311,12 +313,22 @@ def _converter_pool(jobs: int, context) -> ProcessPoolExecutor:
     """Converter processes that ignore Ctrl-C: the main process reports it (fetch says how to resume,
     convert that the files written are whole); the workers, in its process group, would each print a
     traceback for it."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(),))
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     load_converter()  # now, not at the first file: a worker forked early has it ready when a page lands
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker once the command's process is gone (killed: no Ctrl-C, no clean shutdown).
+    A worker sending a big result back would otherwise wait for ever on a pipe no one reads."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def load_converter() -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from urllib.parse import parse_qs
@@ -216,6 +217,22 @@ def _fetch_until_pages_done(site, folder, pages: int, *args: str, **popen):
     return proc, done
 
 
+def _processes_naming(folder, wait: float) -> list[int]:
+    """The processes whose command line names folder, once none is left or wait seconds have passed."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir() if Path("/proc/self/cmdline").exists() else ():
+            try:
+                if entry.name.isdigit() and str(folder).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
     held = threading.Event()
     site = WordPress(items={"posts": posts(600)}, hold={"posts page 4": held})
@@ -224,6 +241,8 @@ def test_an_interrupted_run_resumes_without_fetching_finished_pages(tmp_path):
         proc.send_signal(signal.SIGKILL)  # killed while page 4 is on its way
         proc.wait()
         assert 4 not in done and len(done) == 5
+        # its converter processes, one maybe blocked sending a page's results to no one, end too
+        assert _processes_naming(tmp_path, wait=10) == []
         held.set()
         site.log.clear()
         assert fetch(site, tmp_path) == 0
