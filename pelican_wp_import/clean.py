@@ -320,6 +320,10 @@ def flatten_deep_nesting(too_deep: list, warnings: list[str]) -> None:
                     "their text kept")
 
 
+# What an empty paragraph may hold: white space, no-break spaces included (the editor's &nbsp;).
+_BLANK_IN_PARAGRAPH = " \t\r\n\u00a0"
+
+
 def drop_clutter(root, found: Inventory) -> bool:
     """Remove comments, scripts, spacers and empty paragraphs; mark <!--more-->. True if it was there."""
     has_more = False
@@ -332,9 +336,9 @@ def drop_clutter(root, found: Inventory) -> bool:
         remove(tag)
     for p in found.paragraphs:
         text = p.text
-        if text and text.strip(" \t\r\n\u00a0"):
+        if text and text.strip(_BLANK_IN_PARAGRAPH):
             continue  # words from the start, the usual paragraph: not empty
-        if p.getparent() is not None and all(isinstance(c, str) and not c.strip(" \t\r\n\u00a0")
+        if p.getparent() is not None and all(isinstance(c, str) and not c.strip(_BLANK_IN_PARAGRAPH)
                                              for c in children(p)):
             remove(p)
     if not has_more and found.more_span is not None:

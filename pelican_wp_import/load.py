@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,23 @@ def load_file(path: str | Path) -> LoadedFile:
     except OSError as exc:
         return _unreadable(source, f"cannot read file: {exc.strerror or exc}")
     return load_bytes(raw, source)
+
+
+def read_head(path, size: int) -> bytes:
+    """A file's first size bytes (all of it when shorter); OSError when it cannot be read. Through the
+    os module: open, reads, close, where a file object adds three more system calls, which counts for
+    files read by the thousand (every file of a run peeked at, every redirect stub of a build)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        head = os.read(fd, size)
+        while len(head) < size:  # a read may give less than asked before the end; the end gives b""
+            more = os.read(fd, size - len(head))
+            if not more:
+                break
+            head += more
+        return head
+    finally:
+        os.close(fd)
 
 
 def load_bytes(raw: bytes, source: str) -> LoadedFile:

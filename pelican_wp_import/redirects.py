@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote
 
+from .load import read_head
 from .permalinks import BASE_SETTING, base_path, file_of, is_file_path, old_path
 from .resolve import as_int
 from .text import split_url
@@ -273,15 +274,9 @@ _HEAD = 8192  # bytes of a file read to find the mark: a stub holds it in its fi
 def is_stub(path: Path) -> bool:
     """True for a file this module wrote (and may write again), False for anything else."""
     try:
-        return _MARK in _head(path)
+        return _MARK in read_head(path, _HEAD)
     except OSError:
         return False
-
-
-def _head(path) -> bytes:
-    """A file's first bytes (OSError when it cannot be read)."""
-    with open(path, "rb") as handle:
-        return handle.read(_HEAD)
 
 
 def made_by_build(output: Path, old: str, stubs: dict[str, bytes] | None = None) -> bool:
@@ -289,7 +284,7 @@ def made_by_build(output: Path, old: str, stubs: dict[str, bytes] | None = None)
     A stub found there is added to stubs (path -> its first bytes) when given, for the writer."""
     target = os.path.join(output, file_of(old))
     try:
-        head = _head(target)  # one open: is anything there, and is it our stub
+        head = read_head(target, _HEAD)  # one open: is anything there, and is it our stub
     except (FileNotFoundError, NotADirectoryError):
         return os.path.islink(target)  # nothing there, or a dangling link, which is somebody's
     except OSError:  # a folder, a file we may not read: not ours
@@ -350,8 +345,7 @@ def _write_stub_files(output: Path, rules: dict[str, str], found: dict[str, byte
 
 def _unchanged(target: str, text: bytes) -> bool:
     try:
-        with open(target, "rb") as handle:
-            return handle.read(len(text) + 1) == text
+        return read_head(target, len(text) + 1) == text
     except OSError:
         return False
 

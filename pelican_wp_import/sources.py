@@ -5,7 +5,7 @@ import functools
 import os
 from pathlib import Path
 
-from .load import load_file
+from .load import load_file, read_head
 from .resolve import Sidecars
 
 # Only files whose first bytes lack a "content" key can be sidecars: every post object has one
@@ -37,19 +37,11 @@ def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path]
 
 
 def may_be_sidecar(path: Path) -> bool:
-    """Whether a file may be a sidecar: False for one that is none (a post file, or unreadable).
-    Read through the os module: open, read, close, where a file object adds four more system calls
-    (the main process peeks into every file of a run before the work is shared out)."""
+    """Whether a file may be a sidecar: False for one that is none (a post file, or unreadable)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        head = read_head(path, _PEEK_BYTES)  # the main process peeks into every file of a run
     except OSError:
         return False
-    try:
-        head = os.read(fd, _PEEK_BYTES)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
     return b'"content"' not in head
 
 

@@ -253,14 +253,13 @@ def test_a_build_reads_each_stub_once_and_rewrites_only_what_changed(tmp_path, m
     for stub in files.values():
         os.utime(stub, ns=(10**18, 10**18))
     opened = []
-    real_open = open
+    real_open = os.open  # what files are read and written through, stubs included
 
     def counting_open(path, *args, **kwargs):
         opened.append(str(path))
         return real_open(path, *args, **kwargs)
 
-    import builtins
-    monkeypatch.setattr(builtins, "open", counting_open)
+    monkeypatch.setattr(os, "open", counting_open)
     live = write_redirects(tmp_path, {**rules, "tag/ferry/": "tags/ferry.html"}, {}, settings)
     monkeypatch.undo()
     assert live.keys() == rules.keys()
