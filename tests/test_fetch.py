@@ -28,8 +28,12 @@ from wp_server import WordPress, post, serve
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_posts  # noqa: E402
 
-# Short waits: a test never sleeps long, whatever a server asks for.
-FAST = ["--timeout", "0.3", "--backoff", "0.01", "--max-wait", "0.02", "-q"]
+# Short waits between tries: a test never sleeps long, whatever a server asks for. The timeout is
+# generous, since a loaded machine can take seconds to answer; tests that make the server stall
+# shorten it with STALLS and make the stall longer than that.
+FAST = ["--timeout", "10", "--backoff", "0.01", "--max-wait", "0.02", "-q"]
+STALLS = ["--timeout", "1"]
+STALL_SECONDS = 2.5
 
 
 def posts(count: int, start: int = 1) -> list[dict]:
@@ -160,8 +164,8 @@ def test_concurrency_limit_is_respected(tmp_path):
 def test_retries_survive_every_kind_of_fault(tmp_path, capsys):
     faults = {"posts page 1": ["500", "503"], "posts page 2": ["429", "cut"], "posts page 3": ["stall", "reset"],
               "posts page 4": ["badjson"], "/": ["503"]}
-    with serve(WordPress(items={"posts": posts(350)}, faults=faults)) as site:
-        assert fetch(site, tmp_path) == 0
+    with serve(WordPress(items={"posts": posts(350)}, faults=faults, stall=STALL_SECONDS)) as site:
+        assert fetch(site, tmp_path, *STALLS) == 0
     assert sorted(site.page_requests()) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
     err = capsys.readouterr().err
     assert "0 failed, 7 retries" in err
@@ -306,16 +310,16 @@ def test_convert_of_the_output_folder_does_not_read_the_archive(tmp_path, capsys
 
 
 def test_300_posts_through_faults_then_a_second_run_writes_nothing_and_keeps_a_hand_edit(tmp_path, capsys):
-    site = WordPress(items={"posts": make_posts(300)}, fault_rate=0.2)
+    site = WordPress(items={"posts": make_posts(300)}, fault_rate=0.2, stall=STALL_SECONDS)
     with serve(site):
-        assert fetch(site, tmp_path) == 0
+        assert fetch(site, tmp_path, *STALLS) == 0
         first = capsys.readouterr().err
         assert summary_line(first).startswith("300 posts converted (300 written,")
         files = markdown_files(tmp_path)
         assert len(files) == 300
         edited = files[17]
         edited.write_text(edited.read_text() + "\nA note added by hand.\n")
-        assert fetch(site, tmp_path) == 0
+        assert fetch(site, tmp_path, *STALLS) == 0
         second = capsys.readouterr().err
     assert site.faults_served >= 2
     assert summary_line(second).startswith("300 posts converted (0 written, 299 unchanged, 1 kept as edited)")

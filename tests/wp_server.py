@@ -32,7 +32,7 @@ class WordPress:
     hold: dict[str, threading.Event] = field(default_factory=dict)  # "posts page 5": answer when set
     hold_limit: float = 10.0  # seconds a held answer waits at most, should the test never set it
     delay: float = 0.0  # seconds each list page takes to answer
-    stall: float = 1.0  # seconds a stalled answer takes: longer than the client's timeout in tests
+    stall: float = 1.0  # seconds a stalled answer takes: tests that stall set it above the client's timeout
     users: dict[str, str] = field(default_factory=dict)  # who may see other statuses than publish
     url: str = ""
     log: list[str] = field(default_factory=list)  # every path and query asked, in order
