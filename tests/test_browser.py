@@ -84,6 +84,13 @@ def axe():
     return Axe()
 
 
+def new_context(browser, **options):
+    """A browser context whose waits allow 90 s instead of Playwright's 30: a loaded CI machine is slow."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(90_000)
+    return context
+
+
 class Visit:
     """One page load with everything that went wrong on the way: console errors, failed requests."""
 
@@ -91,8 +98,8 @@ class Visit:
         self.site_url = site_url
         self.problems: list[str] = []
         self.placeholders: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
-                                           reduced_motion="reduce")
+        self.context = new_context(browser, viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                   reduced_motion="reduce")
         self.page = self.context.new_page()
         self.page.route(lambda url: not url.startswith(site_url), self._outside)
         self.page.on("console", lambda msg: msg.type == "error" and self.problems.append(f"console: {msg.text}"))
@@ -202,7 +209,7 @@ def test_pictures_keep_their_alt_text_and_fit_the_screen(visit):
 
 
 def test_reads_without_javascript(browser, site_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    context = new_context(browser, java_script_enabled=False, viewport={"width": 390, "height": 900})
     try:
         page = context.new_page()
         page.route(lambda url: not url.startswith(site_url), lambda route: route.abort())
@@ -231,7 +238,7 @@ def test_old_wordpress_addresses_end_on_the_new_page(visit, old, new):
 
 
 def test_a_short_link_without_javascript_shows_the_home_page(browser, site_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    context = new_context(browser, java_script_enabled=False, viewport={"width": 390, "height": 900})
     try:
         page = context.new_page()
         page.goto(site_url + "index.html?p=173")
@@ -372,7 +379,7 @@ def test_no_script_runs_on_any_page_of_a_hostile_site(browser, hostile_url):
     default settings, no page runs one, shows a dialog, or holds anything that could run one."""
     url, pages = hostile_url
     assert len(pages) > 10 and "news/hostile/index.html" in pages
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = new_context(browser, viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
     try:
         page = context.new_page()

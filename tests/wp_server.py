@@ -75,9 +75,17 @@ def make_handler(site: WordPress):
                 site.auth_seen.append(self.headers.get("Authorization", ""))
                 site.in_flight += 1
                 site.most_in_flight = max(site.most_in_flight, site.in_flight)
+            self.answering = True
             try:
                 self.answer()
             finally:
+                self.done_answering()
+
+        def done_answering(self):
+            """The request no longer counts as in flight: called before its answer is written, since
+            the client may read the answer and open its next request before this thread runs again."""
+            if self.answering:
+                self.answering = False
                 with site.lock:
                     site.in_flight -= 1
 
@@ -161,6 +169,7 @@ def make_handler(site: WordPress):
             if fault == "429":
                 return self.send_json(429, {"code": "too_many"}, {"Retry-After": "1"})
             if fault == "cut":  # a body shorter than its Content-Length, then the connection closes
+                self.done_answering()
                 self.send_response(200)
                 self.send_header("Content-Length", "100000")
                 self.end_headers()
@@ -173,6 +182,7 @@ def make_handler(site: WordPress):
                 time.sleep(site.stall)
                 return self.send_json(503, {"code": "stalled"})
             if fault == "reset":
+                self.done_answering()
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.close_connection = True
                 self.connection.close()
@@ -183,6 +193,7 @@ def make_handler(site: WordPress):
             self.send(status, json.dumps(value).encode(), "application/json; charset=UTF-8", headers)
 
         def send(self, status: int, body: bytes, kind: str, headers: dict | None = None):
+            self.done_answering()
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
