@@ -27,8 +27,9 @@ from convert import make_corpus  # noqa: E402
 RUN = """
 import sys
 from pathlib import Path
-from pelican_wp_import.cli import run_convert
+from pelican_wp_import.cli import load_converter, run_convert
 from pelican_wp_import.fields import Options
+load_converter()  # start-up, not the posts: the command's module no longer imports the converter itself
 files = sorted(Path(sys.argv[1]).glob("*.json"))[: int(sys.argv[2])]
 if files:
     run_convert([str(f) for f in files], Path(sys.argv[3]), Options(), jobs=1, quiet=True)
