@@ -55,6 +55,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         corpus = make_corpus(count, work, "gen")
+        # the two corpora cost different instructions a post (7 % apart once): say which one this is
+        print("corpus:", "../shared/bench/gen_corpus.py" if corpus.parent.name == "gen" else
+              "bench/corpus.py (../shared/bench/gen_corpus.py is not beside the project)")
         start = instructions(corpus, 0, work / "out")
         total = instructions(corpus, count, work / "out")
     print(f"start-up {start / 1e6:,.0f} million instructions")
