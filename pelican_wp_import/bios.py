@@ -71,8 +71,9 @@ def extract_bios(root, known_names: list[str]) -> list[AuthorBio]:
         blocks = child_elements(container)
     about_at = _about_marker(blocks)
     found: list[tuple[object, AuthorBio]] = []
-    for block in reversed(blocks):
-        marked = about_at is not None and blocks.index(block) > about_at
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        marked = about_at is not None and index > about_at
         bio = read_bio(block, known, marked) if block.tag in ("p", "div") else None
         if bio is None:
             break
@@ -116,6 +117,9 @@ def _about_marker(blocks: list) -> int | None:
 
 
 def _is_heading_like(p) -> bool:
+    text = p.text
+    if not len(p) or (text and not text.isspace()):
+        return False  # no element in it, or words before the first: not one bold line (most paragraphs)
     content = [c for c in children(p) if not (isinstance(c, str) and not c.strip())]
     return len(content) == 1 and not isinstance(content[0], str) and content[0].tag in ("strong", "b")
 

@@ -67,6 +67,8 @@ def _escape_char(match: re.Match) -> str:
 
 def _value(value, indent: str) -> str:
     """The text after 'key:' for one value, starting with a space or a line break."""
+    if value.__class__ is str and "\n" not in value:
+        return " " + _scalar(value)  # most values: a one-line string
     if isinstance(value, bool):
         return " true" if value else " false"
     if isinstance(value, int):

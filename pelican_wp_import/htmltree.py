@@ -196,6 +196,8 @@ def children_and_tags(element) -> tuple[list, list]:
     """children(element), and beside it each item's tag (None for a string): lxml makes a new string
     at every read of .tag, .text or .tail, so each is read once here."""
     text = element.text
+    if not len(element):  # no child: its text alone (most paragraphs), without a walk of its children
+        return ([text], [None]) if text else ([], [])
     items, tags = ([text], [None]) if text else ([], [])
     for child in element:
         tag = child.tag

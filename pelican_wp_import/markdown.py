@@ -799,10 +799,12 @@ def raw_block(el, parent_tags=frozenset()) -> str:
         # text between the tags as Markdown, where "[x](y)" would be a link
         html = _TEXT_BETWEEN_TAGS.sub(lambda m: m.group().translate(_MARKDOWN_AS_ENTITIES), html)
     # a blank line inside an HTML block would end it early in Markdown
-    html = re.sub(r"\n\s*\n", "\n", html)
+    if "\n" in html:
+        html = _BLANK_LINES_IN_HTML.sub("\n", html)
     return f"\n\n{html}\n\n"
 
 
+_BLANK_LINES_IN_HTML = re.compile(r"\n\s*\n")
 _PER_THREAD = threading.local()
 
 
