@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 from bytecode import compile_package  # noqa: E402
 
-from convert import make_corpus  # noqa: E402
+from convert import SHARED_GEN, make_corpus  # noqa: E402
 
 RUN = """
 import sys
@@ -56,7 +56,7 @@ def main() -> None:
         work = Path(tmp)
         corpus = make_corpus(count, work, "gen")
         # the two corpora cost different instructions a post (7 % apart once): say which one this is
-        print("corpus:", "../shared/bench/gen_corpus.py" if corpus.parent.name == "gen" else
+        print("corpus:", "../shared/bench/gen_corpus.py" if SHARED_GEN.exists() else
               "bench/corpus.py (../shared/bench/gen_corpus.py is not beside the project)")
         start = instructions(corpus, 0, work / "out")
         total = instructions(corpus, count, work / "out")

@@ -67,19 +67,17 @@ def _escape_char(match: re.Match) -> str:
 
 def _value(value, indent: str) -> str:
     """The text after 'key:' for one value, starting with a space or a line break."""
-    if value.__class__ is str and "\n" not in value:
-        return " " + _scalar(value)  # most values: a one-line string
+    if isinstance(value, str):  # first: most values are strings
+        if "\n" in value and not _NOT_LITERAL.search(value):
+            inner = indent + "  "
+            return " |-\n" + "\n".join(inner + line if line else "" for line in value.split("\n"))
+        return " " + _scalar(value)
     if isinstance(value, bool):
         return " true" if value else " false"
     if isinstance(value, int):
         return f" {value}"
     if isinstance(value, datetime):
         return " " + value.isoformat(" ")
-    if isinstance(value, str):
-        if "\n" in value and not _NOT_LITERAL.search(value):
-            inner = indent + "  "
-            return " |-\n" + "\n".join(inner + line if line else "" for line in value.split("\n"))
-        return " " + _scalar(value)
     if isinstance(value, list):
         if not value:
             return " []"

@@ -196,9 +196,9 @@ def children_and_tags(element) -> tuple[list, list]:
     """children(element), and beside it each item's tag (None for a string): lxml makes a new string
     at every read of .tag, .text or .tail, so each is read once here."""
     text = element.text
-    if not len(element):  # no child: its text alone (most paragraphs), without a walk of its children
-        return ([text], [None]) if text else ([], [])
     items, tags = ([text], [None]) if text else ([], [])
+    if not len(element):
+        return items, tags  # no child: its text alone (most paragraphs), without a walk of its children
     for child in element:
         tag = child.tag
         if tag.__class__ is str and tag != GONE:
