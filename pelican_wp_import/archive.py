@@ -99,6 +99,12 @@ def _read_state(path: Path) -> dict:
     return {"run": state.get("run"), "complete": state.get("complete"), "done": done, "totals": totals}
 
 
+def page_done_before(root: Path, kind: str, number: int) -> bool:
+    """Whether an unfinished run's record in root has that page: the next run may resume it."""
+    state = _read_state(root / STATE)
+    return state.get("complete") is False and number in state["done"].get(kind, ())
+
+
 def has_pages(root: Path) -> bool:
     """Whether an archive folder holds any page file (a --since run may have found nothing new)."""
     return root.is_dir() and any(page_files(folder) for folder in root.iterdir() if folder.is_dir())

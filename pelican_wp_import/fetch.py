@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ._httpx import httpx
 
 from . import cli
-from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes
+from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes, page_done_before
 from .retry import RetryPolicy
 from .threads import RequestThreads
 from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url
@@ -198,16 +198,20 @@ def download_site(settings: FetchSettings, quiet: bool,
                   on_page: Callable[[Path], None] | None = None) -> tuple[Path | None, int]:
     """Find the API and fetch every page into the archive: (folder to convert or None, pages failed).
     on_page(path) is told of each page file as it is kept."""
+    archive_root = settings.output / ARCHIVE
+    root = archive_root / CHANGES if settings.since else archive_root
+    first_kind = settings.types[0]
+    # page 1 of the first type is what finds the API, unless the interrupted run this one may resume has it
+    first_page = None if page_done_before(root, first_kind, 1) else (f"wp/v2/{first_kind}", settings.query(1))
     with new_client(settings.timeout, settings.concurrency, settings.auth) as client:
-        api = locate_api(client, settings)
+        api, first = locate_api(client, settings, first_page)
         if api is None:
             return None, 1
-        archive_root = settings.output / ARCHIVE
-        root = archive_root / CHANGES if settings.since else archive_root
         archive = Archive(root, settings.run_key(api), clear_on_fresh=bool(settings.since))
         reporter = DownloadReporter(quiet)
         try:
-            tally = fetch_pages(client, api, archive, settings, reporter, on_page)
+            tally = fetch_pages(client, api, archive, settings, reporter, on_page,
+                                first=PageResult(first_kind, 1, first) if first is not None else None)
         finally:
             reporter.close()
     if not tally.failed:
@@ -218,21 +222,25 @@ def download_site(settings: FetchSettings, quiet: bool,
     return root, tally.failed
 
 
-def locate_api(client: httpx.Client, settings: FetchSettings) -> Api | None:
+def locate_api(client: httpx.Client, settings: FetchSettings,
+               first_page: tuple[str, dict] | None = None) -> tuple[Api | None, Reply | None]:
+    """The API root, or None after saying why there is none; and first_page's answer, when it found it."""
     try:
-        api, tried = find_api(client, settings.site, settings.policy)
+        api, tried, first = find_api(client, settings.site, settings.policy, first_page)
     except FetchFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
-        return None
+        return None, None
     if api is None:
         print(f"error: {settings.site}: no WordPress REST API found (tried /wp-json/, the home page's "
               f"api.w.org link, ?rest_route=/){''.join('; ' + line for line in tried)}", file=sys.stderr)
-    return api
+    return api, first
 
 
 def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: FetchSettings,
-                reporter: DownloadReporter, on_page: Callable[[Path], None] | None = None) -> FetchTally:
-    """Every page of every type, settings.concurrency at a time; page 1 of a type first, then the rest."""
+                reporter: DownloadReporter, on_page: Callable[[Path], None] | None = None,
+                first: PageResult | None = None) -> FetchTally:
+    """Every page of every type, settings.concurrency at a time; page 1 of a type first, then the rest.
+    first: a page answered already (while the API was looked for), kept instead of asked for again."""
     tally = FetchTally()
     pool = RequestThreads(settings.concurrency, "fetch")
     pending: dict = {}
@@ -245,7 +253,13 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
     try:
         for kind in settings.types:
             tally.resumed += sum(1 for n in archive.done.get(kind, ()) if archive.is_done(kind, n))
-            submit(kind, archive.missing_pages(kind))
+            numbers = archive.missing_pages(kind)
+            if first is not None and first.kind == kind and first.number in numbers:
+                numbers.remove(first.number)
+                reporter.expect(1)
+                numbers += record_page(first, archive, tally, reporter, on_page)
+                reporter.advance()
+            submit(kind, numbers)
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -300,8 +314,10 @@ def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTa
     archive.finish_page(kind, number)
     total = total_pages(reply) if number == 1 else None
     if total is not None:
+        # known already (a resumed run): every page missing then was asked for with this one
+        asked_for = kind in archive.totals
         archive.set_total(kind, total)
-        return archive.missing_pages(kind)
+        return [] if asked_for else archive.missing_pages(kind)
     if kind in archive.totals:  # the pages were all asked for when page 1 answered
         return []
     # No X-WP-TotalPages (a proxy dropped it): page on until a page is not full.

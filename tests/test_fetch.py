@@ -57,8 +57,20 @@ def markdown_files(out) -> list:
 def test_finds_the_api_at_wp_json(tmp_path):
     with serve(WordPress(items={"posts": posts(3)})) as site:
         assert fetch(site, tmp_path) == 0
-    assert site.log[0] == "/wp-json/"
+    # the first request is page 1 of the posts where WordPress serves them: its answer finds the API
+    # and is kept, not asked for again, and the index is never needed
+    first, _, query = site.log[0].partition("?")
+    assert first == "/wp-json/wp/v2/posts" and parse_qs(query)["page"] == ["1"]
+    assert "/wp-json/" not in site.log and site.page_requests() == [1]
     assert len(markdown_files(tmp_path)) == 3
+
+
+def test_the_index_still_finds_the_api_when_page_1_fails_there(tmp_path, capsys):
+    with serve(WordPress(items={"posts": posts(150)}, always_fail={"posts page 1"})) as site:
+        assert fetch(site, tmp_path, "--retries", "0") == 1
+    assert "/wp-json/" in site.log and site.page_requests() == [1, 1]  # the try that failed, then its page
+    err = capsys.readouterr().err
+    assert err.count("error:") == 1 and "/wp-json/wp/v2/posts?" in err and "page=1" in err
 
 
 @pytest.mark.parametrize("announce", ["header", "html"])
@@ -168,7 +180,9 @@ def test_retries_survive_every_kind_of_fault(tmp_path, capsys):
         assert fetch(site, tmp_path, *STALLS) == 0
     assert sorted(site.page_requests()) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
     err = capsys.readouterr().err
-    assert "0 failed, 7 retries" in err
+    # page 1's first 500 answered the try that looks for the API there (asked once): the index found
+    # it, and page 1 then took two tries
+    assert "0 failed, 6 retries" in err
     assert err.strip().endswith("0 errors")
     assert len(markdown_files(tmp_path)) == 350
 
@@ -284,6 +298,18 @@ def test_ctrl_c_during_the_download_says_how_to_resume_and_nothing_else(tmp_path
     assert stderr.strip().splitlines() == ["interrupted: run the same command again to go on where it stopped"]
 
 
+def test_a_resumed_run_asks_for_each_missing_page_once(tmp_path):
+    with serve(WordPress(items={"posts": posts(300)}, always_fail={"posts page 3"})) as site:
+        assert fetch(site, tmp_path, "--retries", "0") == 1
+        (tmp_path / ".wp-api" / "posts" / "page-0001.json").unlink()  # gone since: asked for again
+        site.always_fail.clear()
+        site.log.clear()
+        assert fetch(site, tmp_path) == 0
+        # pages 1 and 3 at once; page 1's answer, which tells the number of pages, adds none of them again
+        assert sorted(site.page_requests()) == [1, 3]
+    assert len(markdown_files(tmp_path)) == 300
+
+
 def test_failed_pages_are_fetched_by_the_next_run_and_a_finished_run_starts_afresh(tmp_path):
     with serve(WordPress(items={"posts": posts(300)}, always_fail={"posts page 3"})) as site:
         assert fetch(site, tmp_path, "--retries", "0") == 1
@@ -311,7 +337,9 @@ def test_convert_of_the_output_folder_does_not_read_the_archive(tmp_path, capsys
 
 
 def test_300_posts_through_faults_then_a_second_run_writes_nothing_and_keeps_a_hand_edit(tmp_path, capsys):
-    site = WordPress(items={"posts": make_posts(300)}, fault_rate=0.2, stall=STALL_SECONDS)
+    # a fifth of the requests fail at random, and page 2 twice for sure (a run makes few requests)
+    site = WordPress(items={"posts": make_posts(300)}, fault_rate=0.2, faults={"posts page 2": ["503", "cut"]},
+                     stall=STALL_SECONDS)
     with serve(site):
         assert fetch(site, tmp_path, *STALLS) == 0
         first = capsys.readouterr().err
