@@ -99,10 +99,10 @@ def _read_state(path: Path) -> dict:
     return {"run": state.get("run"), "complete": state.get("complete"), "done": done, "totals": totals}
 
 
-def page_done_before(root: Path, kind: str, number: int) -> bool:
-    """Whether an unfinished run's record in root has that page: the next run may resume it."""
+def page_done_before(root: Path, run: dict, kind: str, number: int) -> bool:
+    """Whether the record in root is of an unfinished run like run (which then resumes it) that has the page."""
     state = _read_state(root / STATE)
-    return state.get("complete") is False and number in state["done"].get(kind, ())
+    return state.get("run") == run and state.get("complete") is False and number in state["done"].get(kind, ())
 
 
 def has_pages(root: Path) -> bool:

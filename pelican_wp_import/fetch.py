@@ -11,7 +11,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ._httpx import httpx
 
@@ -201,8 +201,10 @@ def download_site(settings: FetchSettings, quiet: bool,
     archive_root = settings.output / ARCHIVE
     root = archive_root / CHANGES if settings.since else archive_root
     first_kind = settings.types[0]
-    # page 1 of the first type is what finds the API, unless the interrupted run this one may resume has it
-    first_page = None if page_done_before(root, first_kind, 1) else (f"wp/v2/{first_kind}", settings.query(1))
+    # page 1 of the first type is what finds the API, unless an interrupted run with the API there and
+    # these settings, which this one then resumes, has it already
+    resumes_with_it = page_done_before(root, settings.run_key(Api(urljoin(settings.site, "wp-json/"))), first_kind, 1)
+    first_page = None if resumes_with_it else (f"wp/v2/{first_kind}", settings.query(1))
     with new_client(settings.timeout, settings.concurrency, settings.auth) as client:
         api, first = locate_api(client, settings, first_page)
         if api is None:

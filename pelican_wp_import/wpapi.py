@@ -196,8 +196,8 @@ def find_api(client: httpx.Client, site: str, policy: RetryPolicy,
     first_page is asked for first, where WordPress serves its API unless told otherwise: a list in
     answer finds the API and is the run's first page, one request where the index (a few hundred
     kilobytes on a site with plugins) and then the page took two, one after the other. It is asked
-    once, never again after a failure: the ways below, each tried as often as the policy says, follow
-    it as they would have, one request later."""
+    once, never again after a failure of any kind (a connection refused included): the ways below,
+    each tried as often as the policy says, follow it as they would have, one request later."""
     given = given_root(site)
     if given:
         return given, [], None
@@ -206,9 +206,7 @@ def find_api(client: httpx.Client, site: str, policy: RetryPolicy,
         api = Api(urljoin(site, "wp-json/"))
         try:
             reply = get(client, api.url(*first_page), replace(policy, retries=0))
-        except FetchFailed as failure:
-            if failure.unreachable:
-                raise
+        except FetchFailed as failure:  # unreachable too: the next way's tries tell whether it lasts
             tried.append(str(failure))
         else:
             if reply.status == 200 and isinstance(reply.data, list):

@@ -5,6 +5,7 @@ import os
 import pty
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -62,6 +63,32 @@ def test_finds_the_api_at_wp_json(tmp_path):
     first, _, query = site.log[0].partition("?")
     assert first == "/wp-json/wp/v2/posts" and parse_qs(query)["page"] == ["1"]
     assert "/wp-json/" not in site.log and site.page_requests() == [1]
+    assert len(markdown_files(tmp_path)) == 3
+
+
+def test_a_site_that_answers_only_after_a_while_is_found(tmp_path):
+    # nothing listens yet when the first request (page 1, looking for the API) is made: the tries of
+    # the index that follow wait for the site, which starts listening three seconds later
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    site = WordPress(items={"posts": posts(3)})
+    stop = threading.Event()
+
+    def start_later():
+        time.sleep(3)
+        with serve(site, port=port):
+            stop.wait(60)
+
+    thread = threading.Thread(target=start_later, daemon=True)
+    thread.start()
+    try:
+        assert main(["fetch", f"http://127.0.0.1:{port}/", "--output", str(tmp_path), "--timeout", "10",
+                     "--retries", "12", "--backoff", "0.25", "--max-wait", "1", "-q"]) == 0
+    finally:
+        stop.set()
+        thread.join()
+    assert site.log[0] == "/wp-json/"  # the index: page 1's request never reached the site
     assert len(markdown_files(tmp_path)) == 3
 
 
@@ -174,15 +201,16 @@ def test_concurrency_limit_is_respected(tmp_path):
 # --- faults ---------------------------------------------------------------------------------------
 
 def test_retries_survive_every_kind_of_fault(tmp_path, capsys):
-    faults = {"posts page 1": ["500", "503"], "posts page 2": ["429", "cut"], "posts page 3": ["stall", "reset"],
-              "posts page 4": ["badjson"], "/": ["503"]}
+    # page 1's first 500 answers the request that looks for the API there (asked once): the index,
+    # once it answers, finds it, and page 1 then takes three tries
+    faults = {"posts page 1": ["500", "503", "500"], "posts page 2": ["429", "cut"],
+              "posts page 3": ["stall", "reset"], "posts page 4": ["badjson"], "/": ["503"]}
     with serve(WordPress(items={"posts": posts(350)}, faults=faults, stall=STALL_SECONDS)) as site:
         assert fetch(site, tmp_path, *STALLS) == 0
-    assert sorted(site.page_requests()) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
+    assert sorted(site.page_requests()) == [1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]
+    assert site.log.count("/wp-json/") == 2
     err = capsys.readouterr().err
-    # page 1's first 500 answered the try that looks for the API there (asked once): the index found
-    # it, and page 1 then took two tries
-    assert "0 failed, 6 retries" in err
+    assert "0 failed, 7 retries" in err
     assert err.strip().endswith("0 errors")
     assert len(markdown_files(tmp_path)) == 350
 
@@ -304,9 +332,21 @@ def test_a_resumed_run_asks_for_each_missing_page_once(tmp_path):
         (tmp_path / ".wp-api" / "posts" / "page-0001.json").unlink()  # gone since: asked for again
         site.always_fail.clear()
         site.log.clear()
+        # page 3 answers after page 1, whose answer would otherwise have to be the slower to show it
+        site.hold, site.hold_limit = {"posts page 3": threading.Event()}, 1.0
         assert fetch(site, tmp_path) == 0
         # pages 1 and 3 at once; page 1's answer, which tells the number of pages, adds none of them again
         assert sorted(site.page_requests()) == [1, 3]
+    assert len(markdown_files(tmp_path)) == 300
+
+
+def test_a_run_with_other_settings_than_the_unfinished_one_finds_the_api_with_its_page_1(tmp_path):
+    items = {"posts": posts(300), "product": [post(700, kind="product")]}
+    with serve(WordPress(items=items, always_fail={"product page 1"})) as site:
+        assert fetch(site, tmp_path, "--types", "product", "--retries", "0") == 1  # unfinished, posts' pages done
+        site.log.clear()
+        assert fetch(site, tmp_path) == 0  # not the same run: a fresh one, page 1 first
+        assert "/wp-json/" not in site.log and sorted(site.page_requests()) == [1, 2, 3]
     assert len(markdown_files(tmp_path)) == 300
 
 

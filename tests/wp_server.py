@@ -220,9 +220,10 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(site: WordPress, tls=None):
-    """The site on a port of 127.0.0.1; over https when tls (a server ssl.SSLContext) is given."""
-    server = _QuietServer(("127.0.0.1", 0), make_handler(site))
+def serve(site: WordPress, tls=None, port: int = 0):
+    """The site on a port of 127.0.0.1 (any free one unless given); over https when tls (a server
+    ssl.SSLContext) is given."""
+    server = _QuietServer(("127.0.0.1", port), make_handler(site))
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
