@@ -11,7 +11,7 @@ from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ._httpx import httpx
 
@@ -19,7 +19,7 @@ from . import cli
 from .archive import ARCHIVE, CHANGES, Archive, has_pages, merge_changes, page_done_before
 from .retry import RetryPolicy
 from .threads import RequestThreads
-from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url
+from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url, wp_json_root
 
 PER_PAGE = 100  # the most the REST API gives in one page
 DEFAULT_TYPES = ("posts", "pages")
@@ -203,7 +203,7 @@ def download_site(settings: FetchSettings, quiet: bool,
     first_kind = settings.types[0]
     # page 1 of the first type is what finds the API, unless an interrupted run with the API there and
     # these settings, which this one then resumes, has it already
-    resumes_with_it = page_done_before(root, settings.run_key(Api(urljoin(settings.site, "wp-json/"))), first_kind, 1)
+    resumes_with_it = page_done_before(root, settings.run_key(wp_json_root(settings.site)), first_kind, 1)
     first_page = None if resumes_with_it else (f"wp/v2/{first_kind}", settings.query(1))
     with new_client(settings.timeout, settings.concurrency, settings.auth) as client:
         api, first = locate_api(client, settings, first_page)

@@ -203,13 +203,13 @@ def find_api(client: httpx.Client, site: str, policy: RetryPolicy,
         return given, [], None
     tried = []
     if first_page is not None:
-        api = Api(urljoin(site, "wp-json/"))
+        api = wp_json_root(site)
         try:
             reply = get(client, api.url(*first_page), replace(policy, retries=0))
         except FetchFailed as failure:  # unreachable too: the next way's tries tell whether it lasts
             tried.append(str(failure))
         else:
-            if reply.status == 200 and isinstance(reply.data, list):
+            if _lists_posts(reply):
                 return api, tried, reply
     for finder in (_index_at_wp_json, _linked_from_home, _index_at_rest_route, _posts_at_wp_json,
                    _posts_at_rest_route):
@@ -224,6 +224,11 @@ def find_api(client: httpx.Client, site: str, policy: RetryPolicy,
     return None, tried, None
 
 
+def wp_json_root(site: str) -> Api:
+    """Where WordPress serves a site's API unless told otherwise: /wp-json/ below the site's address."""
+    return Api(urljoin(site, "wp-json/"))
+
+
 def given_root(site: str) -> Api | None:
     """The address itself, when it already is an API root (…/wp-json/ or …?rest_route=/)."""
     parts = urlsplit(site)
@@ -235,7 +240,7 @@ def given_root(site: str) -> Api | None:
 
 
 def _index_at_wp_json(client: httpx.Client, site: str, policy: RetryPolicy) -> Api | None:
-    return _index_at(client, urljoin(site, "wp-json/"), policy)
+    return _index_at(client, wp_json_root(site).root, policy)
 
 
 def _index_at_rest_route(client: httpx.Client, site: str, policy: RetryPolicy) -> Api | None:
@@ -290,7 +295,7 @@ def api_link_in_html(reply: Reply) -> str:
 
 
 def _posts_at_wp_json(client: httpx.Client, site: str, policy: RetryPolicy) -> Api | None:
-    return _posts_answer(client, Api(urljoin(site, "wp-json/")), policy)
+    return _posts_answer(client, wp_json_root(site), policy)
 
 
 def _posts_at_rest_route(client: httpx.Client, site: str, policy: RetryPolicy) -> Api | None:
@@ -300,4 +305,9 @@ def _posts_at_rest_route(client: httpx.Client, site: str, policy: RetryPolicy) -
 def _posts_answer(client: httpx.Client, api: Api, policy: RetryPolicy) -> Api | None:
     """Hosts that hide the API index still answer its routes: ask for one post."""
     reply = get(client, api.url("wp/v2/posts", {"per_page": 1}), policy)
-    return api if reply.status == 200 and isinstance(reply.data, list) else None
+    return api if _lists_posts(reply) else None
+
+
+def _lists_posts(reply: Reply) -> bool:
+    """Whether a reply to a post type's list route is the API answering: a JSON list."""
+    return reply.status == 200 and isinstance(reply.data, list)
