@@ -185,6 +185,8 @@ def main(argv: list[str]) -> None:
     base = keep or Path(tempfile.mkdtemp(prefix="wp-bench-"))
     print(f"{os.cpu_count()} CPUs, {runs} runs of each ({4 * warm_groups} warm builds a run), medians; "
           f"{time.strftime('%Y-%m-%d %H:%M')}")
+    # the interpreter's build moves the seconds by a sixth (an optimised one, or pyenv's plain build)
+    print(f"Python {sys.version.split()[0]} at {sys.executable}")
     results = {}
     try:
         corpora = []
