@@ -517,18 +517,19 @@ def _join_collapsing_newlines(pieces: list[str]) -> str:
     else:
         return "".join(pieces)  # no child starts with a newline: nothing to collapse
     out: list[str] = []
-    trailing = 0
+    trailing = 0  # newlines ending the piece before, unless it was nothing but newlines
     for piece in pieces:
-        body = piece.lstrip("\n")
-        leading = len(piece) - len(body)
-        if leading and trailing:
-            out[-1] = out[-1][: len(out[-1]) - trailing]
-            leading = min(2, max(trailing, leading))
-            piece = "\n" * leading + body
-        elif leading:
-            piece = "\n" * leading + body
-        stripped = body.rstrip("\n")
-        trailing = len(body) - len(stripped) if stripped else 0
+        body = piece
+        if piece and piece[0] == "\n":  # only then is there a run to collapse, or to copy the piece for
+            body = piece.lstrip("\n")
+            if trailing:
+                out[-1] = out[-1][: len(out[-1]) - trailing]
+                piece = ("\n\n" if trailing > 1 or len(piece) - len(body) > 1 else "\n") + body
+        if body and body[-1] == "\n":
+            stripped = body.rstrip("\n")
+            trailing = len(body) - len(stripped) if stripped else 0
+        else:
+            trailing = 0
         out.append(piece)
     return "".join(out)
 
