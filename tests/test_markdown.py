@@ -3,6 +3,8 @@
 Code blocks are in test_markdown_code.py, tables in test_markdown_tables.py, images, captions,
 galleries and embeds in test_markdown_figures.py.
 """
+import itertools
+
 import pytest
 from markdown_pairs import md
 from roundtrip import render
@@ -492,3 +494,33 @@ def test_backslashes():
 def test_attribute_list_braces():
     assert md("<p>Text {: .cls} here.</p>") == "Text \\{: .cls} here.\n"
     assert render(md("<p>Text {: .cls} here.</p>")) == "<p>Text {: .cls} here.</p>"
+
+
+def _joined_by_the_rule(pieces: list[str]) -> str:
+    """Where a piece starting with k newlines follows one ending with t (t, k > 0, the earlier piece
+    not all newlines), the two runs become one of min(2, max(t, k)); everything else is kept."""
+    out, trailing = "", 0
+    for piece in pieces:
+        body = piece.lstrip("\n")
+        leading = len(piece) - len(body)
+        if leading and trailing:
+            out = out[:len(out) - trailing] + "\n" * min(2, max(trailing, leading)) + body
+        else:
+            out += piece
+        trailing = len(body) - len(body.rstrip("\n")) if body else 0
+    return out
+
+
+def test_joining_children_collapses_only_the_newlines_where_two_pieces_meet():
+    """The join copies no piece it need not touch (a speed-up); it must still keep to the rule, for
+    every sequence of up to four pieces of these kinds, each also joined into one piece."""
+    from pelican_wp_import.markdown import _join_collapsing_newlines  # noqa: PLC0415
+
+    kinds = ["\n", "\n\n", "\n\n\n", "a", " ", "a\n", "\na", "\n\na\n\n\n", "a\nb", "\n \n"]
+    assert _join_collapsing_newlines(["a\n\n\n", "\nb"]) == "a\n\nb"
+    assert _join_collapsing_newlines(["a\n", "\nb"]) == "a\nb"
+    assert _join_collapsing_newlines(["\n\n\n", "\nb"]) == "\n\n\n\nb"  # a piece of newlines only stays
+    for count in range(1, 5):
+        for pieces in itertools.product(kinds, repeat=count):
+            for given in (list(pieces), ["".join(pieces)]):
+                assert _join_collapsing_newlines(given) == _joined_by_the_rule(given), given
