@@ -525,11 +525,8 @@ def _join_collapsing_newlines(pieces: list[str]) -> str:
             if trailing:
                 out[-1] = out[-1][: len(out[-1]) - trailing]
                 piece = ("\n\n" if trailing > 1 or len(piece) - len(body) > 1 else "\n") + body
-        if body and body[-1] == "\n":
-            stripped = body.rstrip("\n")
-            trailing = len(body) - len(stripped) if stripped else 0
-        else:
-            trailing = 0
+        # body never starts with a newline, so a body that ends with one is not all newlines
+        trailing = len(body) - len(body.rstrip("\n")) if body and body[-1] == "\n" else 0
         out.append(piece)
     return "".join(out)
 
