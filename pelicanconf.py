@@ -26,6 +26,14 @@ TRANSLATION_FEED_ATOM = None
 STATIC_PATHS = ["images"]  # where `convert --media` puts the images it downloads
 EXTRA_PATH_METADATA: dict = {}
 
+# Pelican's Markdown settings, plus sane_lists: an ordered list WordPress started at 5 starts at 5.
+MARKDOWN = {
+    "extension_configs": {"markdown.extensions.codehilite": {"css_class": "highlight"},
+                          "markdown.extensions.extra": {}, "markdown.extensions.meta": {},
+                          "markdown.extensions.sane_lists": {}},
+    "output_format": "html5",
+}
+
 DEFAULT_PAGINATION = 10
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 SUMMARY_MAX_PARAGRAPHS = 1  # a list shows the first paragraph of a post without an excerpt

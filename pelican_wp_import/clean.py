@@ -8,6 +8,7 @@ from lxml import etree
 
 from .htmltree import (GONE, append, child_elements, children, classes, clear, descendants, escape_text, is_element,
                        items_after, parse_body, remove, text_of, to_html, unwrap)
+from .media import full_size_of, points_at_an_image_file
 
 MORE_SENTINEL = "WPIMPORTMORESENTINEL"
 # Deeper than this, wrapper tags are unwrapped: real posts never nest so far, and the converter
@@ -581,6 +582,13 @@ def _classic_gallery(gallery) -> None:
         caption = next(iter(_with_class(item, "wp-caption-text")), None)
         if caption is not None:
             _rename(caption, "figcaption")
+        for link in item.iterdescendants("a"):
+            # "link to: attachment page", a WordPress page that the static site does not have: the
+            # thumbnail links to the picture itself instead
+            img = next(link.iterdescendants("img"), None)
+            href = link.get("href")
+            if img is not None and href and not points_at_an_image_file(href) and full_size_of(img):
+                link.set("href", full_size_of(img))
     for br in [child for child in child_elements(gallery) if child.tag == "br"]:
         remove(br)
 

@@ -12,8 +12,13 @@ from .iframes import IFRAME_HOSTS
 from .text import plain_text, safe_slug, slugify, split_url
 
 _ZERO_DATE = re.compile(r"^0000-00-00")
-_AUTOMATIC_EXCERPT_END = re.compile(r"(?:\[(?:&hellip;|…|\.\.\.|&#8230;)\]|(?:&hellip;|…|&#8230;)\s*"
-                                    r"(?:<a\b[^>]*>[^<]*</a>)?)\s*(?:</p>)?\s*$", re.I)
+# The end of WordPress's own excerpt: "[&hellip;]", or an ellipsis and the theme's "Continue reading" link
+# (its text may hold markup, a screen-reader span with the title; it may stand in a paragraph of its own),
+# or a link of class more-link alone.
+_MORE_LINK = r"<a\b[^>]*>(?:(?!</a>)[\s\S]){0,500}</a>"
+_AUTOMATIC_EXCERPT_END = re.compile(
+    r"(?:\[(?:&hellip;|…|\.\.\.|&#8230;)\]|(?:&hellip;|…|&#8230;)\s*(?:</p>\s*<p\b[^>]*>\s*)?"
+    rf"(?:{_MORE_LINK})?|<a\b[^>]*\bmore-link\b[^>]*>(?:(?!</a>)[\s\S]){{0,500}}</a>)\s*(?:</p>)?\s*$", re.I)
 # First path segments of a permalink that are not a category.
 _NOT_A_CATEGORY = re.compile(r"^(?:\d+|index\.php|blog|archives?|p|\?.*)$", re.I)
 UNCATEGORIZED = {"uncategorized", "uncategorised", "non classé", "sin categoría", "allgemein", "unkategorisiert"}
@@ -41,7 +46,7 @@ def title_of(post: RawPost) -> str:
         raw = None
     title = plain_text(raw)
     if not title:
-        post.warnings.append("post has no title")
+        post.warnings.append("post has no title; written with an empty one")
     return title
 
 
@@ -156,8 +161,20 @@ def is_automatic_excerpt(excerpt_html: str, content_text: Callable[[], str]) -> 
     content_text gives the post's text, asked for only when the excerpt's end does not tell."""
     if _AUTOMATIC_EXCERPT_END.search(excerpt_html):
         return True
-    words = plain_text(excerpt_html).split()
-    return bool(words) and " ".join(content_text().split()[: len(words)]) == " ".join(words)
+    # compared without white space: the post's text is read with a space between any two elements'
+    # strings ("<a>Java</a>, Indonesia" reads "Java , Indonesia"), the excerpt's as WordPress printed it;
+    # the excerpt must end where one of the post's words does ("The cat" is not "The category")
+    excerpt = "".join(plain_text(excerpt_html).split())
+    if not excerpt:
+        return False
+    read = []
+    length = 0
+    for word in content_text().split():
+        read.append(word)
+        length += len(word)
+        if length >= len(excerpt):
+            break
+    return length == len(excerpt) and "".join(read) == excerpt
 
 
 def link_of(value: object) -> str:

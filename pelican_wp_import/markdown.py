@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from .htmltree import (child_elements, children, children_and_tags, classes, items_after, items_before,
                        previous_element, remove, text_of, to_html)
@@ -33,10 +33,14 @@ _ESCAPE_CHARS = re.compile(r"(?P<backslash>\\(?=[\\`*_{}\[\]()>#+\-.!|]))|(?P<st
 # A ']' not escaped yet: after no backslash, or after escaped backslashes (pairs) only.
 _UNESCAPED_CLOSING_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\]")
 # Text Markdown would read as markup at the start of a line, where block syntax lives: headings
-# (Python-Markdown needs no space after '#'), quotes, list markers, rules and setext underlines.
-_LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$)")
+# (Python-Markdown needs no space after '#'), quotes, list markers, rules, setext underlines and the
+# colon that starts a definition (Markdown Extra).
+_LINE_START = re.compile(r"^(\s*)(#+|>|[-+](?=\s)|(\d{1,9})([.)])(?=\s|$)|=+\s*$|-+\s*$|:(?=[ \t]))")
 # What the text must start with (after white space) for the pattern above to match, digits aside.
-_LINE_START_CHARACTERS = frozenset("#>-+=")
+_LINE_START_CHARACTERS = frozenset("#>-+=:")
+# Markers Python-Markdown has no backslash escape for: a backslash would show; a character reference
+# does not (CommonMark reads both).
+_UNESCAPABLE_MARKERS = {"=": "&#61;", ":": "&#58;"}
 _CELLS = frozenset(("td", "th"))
 # Hashes at the end of an ATX heading, which Python-Markdown drops as closing hashes ("C#").
 _CLOSING_HASHES = re.compile(r"#+$")
@@ -99,11 +103,24 @@ class WordPressConverter:
 
     def __init__(self):
         self.footnotes: dict[str, int] = {}
+        self.targets: set[str] = set()
         self._converters: dict[str, object] = {}
 
     def convert_post(self, root) -> str:
         self.footnotes = {}
+        self.targets = fragment_targets(root)
         return self.process_tag(root, set())
+
+    def _anchor(self, node, name: str, parent_tags) -> str:
+        """An empty <a id> for an element a link of the post points to (href="#x"): Markdown has no
+        ids, and the link would lead nowhere. Once per id; none in WordPress's footnotes ([^n] instead)."""
+        ident = node.get("id")
+        if ident not in self.targets and name == "a":
+            ident = node.get("name")  # the old way to name an anchor
+        if ident not in self.targets or "_fn" in parent_tags or "_noformat" in parent_tags:
+            return ""
+        self.targets.discard(ident)
+        return f'<a id="{escape_attribute(ident)}"></a>'
 
     def _converter(self, name: str):
         """The convert_<name> method for a tag name, or None: headings of any level go to convert_hN."""
@@ -130,10 +147,11 @@ class WordPressConverter:
         """
         if name is None:
             name = node.tag
+        anchor = self._anchor(node, name, parent_tags) if self.targets else ""
         if name in _MAYBE_KEPT_AS_HTML and kept_as_html(node):
             # its children are not converted: what they would do to the tree (Markdown escapes in
             # addresses and alt text) must not show in the HTML
-            return raw_block(node, parent_tags)
+            return (f"\n\n{anchor}" if anchor else "") + raw_block(node, parent_tags)
         inner_tags = parent_tags | {name}
         if name in _INLINE_CONTEXT:
             inner_tags.add("_inline")
@@ -163,16 +181,22 @@ class WordPressConverter:
             text = "".join(pieces)
         else:
             text = _join_collapsing_newlines(pieces)
+        if anchor and name in _ANCHOR_INSIDE:
+            text, anchor = anchor + text.lstrip(), ""
         convert = self._converter(name)
         if convert is None:
-            return text
-        if name in _INLINE_MARKUP and "\n\n" in text and _RAW_BLOCK_INSIDE.search(text) \
+            result = text
+        elif name in _INLINE_MARKUP and "\n\n" in text and _RAW_BLOCK_INSIDE.search(text) \
                 and not footnote_target(node):
             # inline markup around a block kept as HTML would end up on the block's last line, and
             # Python-Markdown passes the rest of that line through as HTML (a code span's "<script>" too):
             # the block keeps its own lines, the markup goes
-            return text
-        return convert(node, text, parent_tags)
+            result = text
+        else:
+            result = convert(node, text, parent_tags)
+        if anchor:  # before a block on a line of its own, else just before the element's text
+            return (f"\n\n{anchor}\n\n" if name in _BLOCKISH else anchor) + result
+        return result
 
     # --- text ---------------------------------------------------------------------------------
 
@@ -320,7 +344,10 @@ class WordPressConverter:
             return "\n" + text.rstrip()  # a nested list: no newline after it
         following = next((item for item in items_after(el) if item.__class__ is not str or item.strip()), None)
         before_paragraph = following is not None and getattr(following, "tag", None) not in ("ul", "ol")
-        return "\n\n" + text + ("\n" if before_paragraph else "")
+        # two lists one after the other would be read as one (the second's numbering and kind lost): an
+        # HTML comment between them ends the first, in Python-Markdown and CommonMark alike
+        between = "<!-- -->\n\n" if _follows_a_list(el) else ""
+        return "\n\n" + between + text + ("\n" if before_paragraph else "")
 
     def convert_ol(self, el, text, parent_tags):
         if "wp-block-footnotes" in classes(el):
@@ -420,11 +447,14 @@ class WordPressConverter:
         return _wrap_inline(text, parent_tags, "*", "*")
 
     def convert_del(self, el, text, parent_tags):
-        return _wrap_inline(text, parent_tags, "~~", "~~")
+        # as HTML: Python-Markdown (Pelican's reader) has no ~~strikethrough~~, and would show the tildes
+        return _wrap_inline(text, parent_tags, "<del>", "</del>")
+
+    def convert_s(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "<s>", "</s>")
 
     convert_b = convert_strong
     convert_i = convert_em
-    convert_s = convert_del
 
     def convert_img(self, el, text, parent_tags):
         src = _lazy_source(el) or el.get("src")
@@ -505,6 +535,8 @@ _SPACE_RUN = re.compile(r"[\t ]+")
 
 
 _BLOCKISH = _WHITESPACE_BLOCKS | {"pre", "hr"}
+# Elements whose own text an anchor for their id starts; before any other, the anchor stands on its own.
+_ANCHOR_INSIDE = _HEADINGS | {"p", "li", "dt", "dd", "td", "th"}
 
 
 def _join_collapsing_newlines(pieces: list[str]) -> str:
@@ -556,6 +588,8 @@ def _escape_line_start(match: re.Match) -> str:
     lead, marker, digits, dot = match.group(1), match.group(2), match.group(3), match.group(4)
     if digits:
         return f"{lead}{digits}\\{dot}"
+    if marker[0] in _UNESCAPABLE_MARKERS:
+        return f"{lead}{_UNESCAPABLE_MARKERS[marker[0]]}{marker[1:]}"
     return f"{lead}\\{marker}"
 
 
@@ -685,6 +719,20 @@ def code_language(pre) -> str:
     return ""
 
 
+def fragment_targets(root) -> set[str]:
+    """The ids the post's own links point to: the x of every href="#x"."""
+    targets = set()
+    for link in root.iter("a"):
+        href = link.get("href")
+        if href and href[0] == "#" and len(href) > 1:
+            targets.add(unquote(href[1:]))
+    return targets
+
+
+def escape_attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
 def footnote_target(sup) -> str:
     """The id of the footnote a WordPress footnote marker points to, or ''."""
     if not (sup.get("data-fn") is not None or "fn" in classes(sup)):
@@ -709,7 +757,22 @@ def _is_embed_quote(el) -> bool:
 # Elements that may stay HTML, and the test for each: embeds always; a table a pipe table cannot
 # hold; a figure with a caption or figures inside; a quote that is a social media embed.
 _ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object"))
-_MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote"}
+_MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote", "pre"}
+
+
+def _follows_a_list(el) -> bool:
+    """Whether a list comes right before el, with nothing that shows in between (white space, empty
+    paragraphs and spacers)."""
+    for item in items_before(el):
+        if item.__class__ is str:
+            if item.strip():
+                return False
+        elif item.tag in ("ul", "ol"):
+            return True
+        elif item.tag not in ("p", "div", "br", "span") or text_of(item).strip() \
+                or next(item.iterdescendants("img", "iframe", "video", "audio", "hr", "table"), None) is not None:
+            return False
+    return False
 
 
 def kept_as_html(el) -> bool:
@@ -720,6 +783,8 @@ def kept_as_html(el) -> bool:
         return not is_simple_table(el)
     if name == "figure":
         return "gallery" in classes(el) or _holds(el, ("figcaption", "figure"))
+    if name == "pre":  # a code block would keep a link's text and lose where it points
+        return any(a.get("href") for a in el.iterdescendants("a"))
     return name == "blockquote" and _is_embed_quote(el)
 
 
@@ -792,12 +857,14 @@ def _is_script_address(tag: str, name: str, value: str) -> bool:
 def raw_block(el, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
     html = to_html(el, kept_attributes).strip()
-    if parent_tags & _NESTING:
+    nested = parent_tags & _NESTING
+    if nested:
         # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
         # text between the tags as Markdown, where "[x](y)" would be a link
         html = _TEXT_BETWEEN_TAGS.sub(lambda m: m.group().translate(_MARKDOWN_AS_ENTITIES), html)
-    # a blank line inside an HTML block would end it early in Markdown
-    if "\n" in html:
+    # a blank line inside an HTML block would end it early in Markdown; a <pre> at the top level runs to
+    # its closing tag (Python-Markdown, CommonMark), and its blank lines are the author's
+    if "\n" in html and (nested or el.tag != "pre"):
         html = _BLANK_LINES_IN_HTML.sub("\n", html)
     return f"\n\n{html}\n\n"
 

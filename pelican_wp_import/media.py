@@ -78,6 +78,17 @@ def largest_in_srcset(srcset: str) -> str:
     return best
 
 
+def points_at_an_image_file(url: str) -> bool:
+    return bool(_IMAGE_FILE.search(split_url(url).path))
+
+
+def full_size_of(img) -> str:
+    """The address of an image's largest version: its srcset's largest, else the original a resized
+    copy was made from (photo-150x150.jpg: photo.jpg); "" when the image has no address."""
+    src = largest_in_srcset(img.get("srcset", "")) or (img.get("src") or "").strip()
+    return candidates_for(src)[0] if src else ""
+
+
 def candidates_for(url: str) -> tuple[str, ...]:
     """Addresses to try for an image: the original of a resized copy first, then the copy."""
     parts = split_url(url)

@@ -170,7 +170,8 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
     meta["status"] = status
     if post_type not in ("post", "page"):
         meta["type"] = post_type
-    link = data.get("link") if options.category_from_link else None
+    # a page's address holds its parent pages (/audio-test/about-us/), never a category
+    link = data.get("link") if options.category_from_link and post_type != "page" else None
     category = category_of(resolved.categories, link, sidecars.category_by_slug)
     if category:
         meta["category"] = category

@@ -77,6 +77,8 @@ def _author(post: RawPost, embedded: dict, sidecars: Sidecars) -> dict | None:
         user = sidecars.users.get(author_id)
         if user:
             return user
+        post.warnings.append(f"author {author_id} has no name (no _embedded author and no sidecar file of "
+                             "/wp/v2/users beside the post)")
     return None
 
 
@@ -151,6 +153,9 @@ def _featured_image(post: RawPost, embedded: dict, sidecars: Sidecars, resolved:
     media_id = as_int(post.data.get("featured_media"))
     if media is None and media_id:
         media = sidecars.media.get(media_id)
+        jetpack = post.data.get("jetpack_featured_media_url")  # sites with Jetpack give the address itself
+        if media is None and isinstance(jetpack, str) and jetpack.strip():
+            media = {"source_url": jetpack.strip()}
         if media is None:
             post.warnings.append(f"featured_media {media_id} has no URL (no _embedded media and no media sidecar)")
     if media is None and isinstance(post.data.get("featured_image"), str):  # 2015-era responses

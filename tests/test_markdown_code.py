@@ -123,3 +123,13 @@ def test_inline_code_is_not_escaped():
     html = "<p>Use <code>&lt;div&gt;</code> or <code>snake_case * 2</code>.</p>"
     assert md(html) == "Use `<div>` or `snake_case * 2`.\n"
     assert render(md(html)) == "<p>Use <code>&lt;div&gt;</code> or <code>snake_case * 2</code>.</p>"
+
+
+def test_preformatted_text_with_links_stays_html_and_keeps_its_addresses_and_blank_lines():
+    html = '<p>Intro</p><pre>See <a href="https://ex.com/a_b">the_docs</a> &lt;x&gt;\n\n    then *this*</pre><p>After</p>'
+    assert md(html) == ('Intro\n\n<pre>See <a href="https://ex.com/a_b">the_docs</a> &lt;x&gt;\n\n    then *this*'
+                        '</pre>\n\nAfter\n')
+    assert render(md(html)) == ('<p>Intro</p>\n<pre>See <a href="https://ex.com/a_b">the_docs</a> &lt;x&gt;\n\n'
+                                '    then *this*</pre>\n\n<p>After</p>')
+    # without a link it is a code block, as before
+    assert md("<pre>plain &lt;b&gt;</pre>") == "```\nplain <b>\n```\n"

@@ -136,6 +136,16 @@ def test_classic_gallery_renders_every_image_and_caption():
     assert [c.get_text() for c in soup.find_all("figcaption")] == ["First caption", "Second caption"]
 
 
+def test_a_gallery_linking_to_attachment_pages_links_to_the_pictures_instead():
+    # "link to: attachment page": pages the static site will not have
+    html = CLASSIC_GALLERY.replace('href="/one.jpg"', 'href="https://x.example/trip/one/"').replace(
+        'src="/one-150.jpg"', 'src="https://x.example/wp-content/uploads/2016/11/one-150x150.jpg"').replace(
+        'href="/two.jpg"', 'href="https://x.example/trip/two/"').replace(
+        'src="/two-150.jpg"', 'src="/two-150.jpg" srcset="/two-150.jpg 150w, /two-1024.jpg 1024w"')
+    links = [a["href"] for a in _soup(md(html)).find_all("a")]
+    assert links == ["https://x.example/wp-content/uploads/2016/11/one.jpg", "/two-1024.jpg"]
+
+
 GUTENBERG_GALLERY = (
     '<figure class="wp-block-gallery has-nested-images columns-default is-cropped">'
     '<figure class="wp-block-image size-large"><img src="/one.jpg" alt="One" class="wp-image-10"/>'

@@ -114,6 +114,29 @@ def test_automatic_excerpt_dropped_hand_written_kept():
     assert hand["summary"] == "A *short* note on what changed."
 
 
+@pytest.mark.parametrize("excerpt", [
+    # Twenty Fifteen and the like: the link's text holds the title for screen readers
+    '<p>Intro words &hellip; <a href="https://x.example/a/" class="more-link">Continue reading'
+    '<span class="screen-reader-text"> &#8220;A&#8221;</span></a></p>\n',
+    # Twenty Seventeen: the link in a paragraph of its own
+    '<p>Intro words&hellip;</p>\n<p class="link-more"><a href="https://x.example/a/" class="more-link">'
+    'Continue reading<span class="screen-reader-text"> "A"</span></a></p>\n',
+    # a more-link with no ellipsis before it
+    '<p>Intro words <a href="https://x.example/a/" class="more-link">Read more</a></p>\n',
+])
+def test_automatic_excerpt_with_a_theme_s_continue_reading_link_dropped(excerpt):
+    assert "summary" not in meta(post(excerpt={"rendered": excerpt}))
+
+
+def test_excerpt_that_is_the_post_s_first_words_dropped_whatever_the_markup_between_them():
+    body = '<p>Kebumen is a town on <a href="/java/">Java</a>, Indonesia. It is a capital.</p>'
+    for excerpt in ("<p>Kebumen is a town on Java, Indonesia.</p>", "<p>Kebumen is a town on Java, Indonesia. It is a capital.</p>"):
+        assert "summary" not in meta(post(content={"rendered": body}, excerpt={"rendered": excerpt}))
+    # ends inside one of the post's words: written by hand
+    kept = meta(post(content={"rendered": "<p>The category of boats.</p>"}, excerpt={"rendered": "<p>The cat</p>"}))
+    assert kept["summary"] == "The cat"
+
+
 def test_more_marks_the_summary_and_stays_out_of_the_body():
     result = convert(post(content={"rendered": "<p>First.</p>\n<!--more-->\n<p>Second.</p>"}))
     assert result.metadata["summary"] == "First."
@@ -197,3 +220,23 @@ def test_addresses_urlsplit_refuses_and_ids_int_refuses_are_no_crash():
     assert result.markdown == "[x](http://[::1/?p=²) ![](https://[x/a.jpg)\n"
     assert convert(data).markdown == "x ![]()\n"  # the sanitiser drops addresses it cannot read
     assert isinstance(convert(data, options=Options(media=True, sanitize=False)), Converted)
+
+
+def test_author_id_with_no_name_anywhere_is_a_warning():
+    result = convert(post(author=9))
+    assert "author 9 has no name (no _embedded author and no sidecar file of /wp/v2/users beside the post)" \
+        in result.warnings
+    assert "authors" not in result.metadata
+
+
+def test_jetpack_s_featured_image_address_used_when_the_media_is_not_embedded():
+    m = meta(post(featured_media=3850, jetpack_featured_media_url="https://x.example/wp-content/a.jpg"))
+    assert m["image"] == "https://x.example/wp-content/a.jpg"
+    result = convert(post(featured_media=3850, jetpack_featured_media_url="https://x.example/wp-content/a.jpg"))
+    assert not any("featured_media" in w for w in result.warnings)
+
+
+def test_a_page_s_parent_in_its_address_is_not_taken_for_a_category():
+    page = meta(post(type="page", link="https://x.example/about/team/", slug="team"))
+    assert "category" not in page
+    assert meta(post(link="https://x.example/harbour/team/"))["category"] == "Harbour"
