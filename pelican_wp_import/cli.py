@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .fields import Options
 from .links import PostIndex, replace_urls
 from .load import LoadedFile, load_file
-from .model import Converted, Failed, ImportProblem, Skipped, where
+from .model import Converted, Failed, ImportProblem, Skipped, one_line, where
 from .resolve import Sidecars
 from .sources import json_files, sidecars_for
 
@@ -73,6 +73,7 @@ class Reporter:
             self.task = self.progress.add_task("converting", total=total)
 
     def say(self, line: str) -> None:
+        line = one_line(line)
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False)
         elif not self.quiet or line.startswith("error"):
@@ -200,7 +201,11 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
     _SIDECARS.update({folder: sidecars_for(folder, by_folder[folder]) for folder in sorted(by_folder)})
     from .write import OutputFolder  # noqa: PLC0415 - see load_converter
 
-    out = OutputFolder(output, force=force)
+    try:
+        out = OutputFolder(output, force=force)
+    except OSError as exc:
+        print(f"error: {output}: {unusable_output(output, exc)}", file=sys.stderr)
+        return 1
     tally = Tally(errors=len(missing))
     reporter = Reporter(len(files), quiet)
     recorder = Recorder(out, tally, reporter)
@@ -218,9 +223,29 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
             recorder.finish(None)
     finally:
         reporter.close()
-        out.save_manifest()
+        try:
+            out.save_manifest()
+        except OSError as exc:
+            tally.errors += 1
+            print(f"error: {out.manifest_path}: cannot keep the record of the files written (a later run will "
+                  f"take them for files written by hand): {exc.strerror or exc}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     return 1 if tally.errors else 0
+
+
+def output_problem(output: Path) -> str:
+    """Why nothing can be written into output (made when it is missing), or ""."""
+    from .write import writable_folder  # noqa: PLC0415 - see load_converter
+
+    try:
+        writable_folder(output)
+    except OSError as exc:
+        return unusable_output(output, exc)
+    return ""
+
+
+def unusable_output(output: Path, exc: OSError) -> str:
+    return "a file, not a folder" if output.is_file() else f"cannot write there: {exc.strerror or exc}"
 
 
 def conversion_options(options: Options, media: bool) -> Options:
@@ -471,7 +496,8 @@ class Recorder:
             outcome = self.out.write(post, placed)
         except (ImportProblem, OSError) as exc:
             self.tally.errors += 1
-            reason = exc.message if isinstance(exc, ImportProblem) else str(exc)
+            # an OSError names the temporary file, when it names one: the post's file is named instead
+            reason = exc.message if isinstance(exc, ImportProblem) else f"{placed[0]}: {exc.strerror or exc}"
             self.reporter.say(f"error: {where(post.source, post.post_id)}cannot write: {reason}")
             return
         self.tally.converted += 1

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
+import math
 import os
 import re
 import sys
@@ -111,6 +113,12 @@ def run(args: argparse.Namespace, early: cli.EarlyStart | None = None) -> int:
         if early is not None:
             early.close()
         return 2
+    problem = cli.output_problem(settings.output)  # before the site is asked for anything
+    if problem:
+        print(f"error: {settings.output}: {problem}", file=sys.stderr)
+        if early is not None:
+            early.close()
+        return 1
     options = cli.conversion_options(cli.options_from_args(args), args.media)
     # pages are converted as they land, by processes started before the download's threads;
     # a --since run converts what it merged, once the merge is done
@@ -145,10 +153,14 @@ def settings_from(args: argparse.Namespace, env: os._Environ | dict) -> FetchSet
     bad = [kind for kind in types if not _REST_BASE.fullmatch(kind)]
     if bad:
         raise UsageError(f"--types: {bad[0]!r} is not a REST base name (like product or event)")
-    if args.concurrency < 1 or args.timeout <= 0 or min(args.retries, args.backoff, args.max_wait) < 0:
+    if args.concurrency < 1 or not args.timeout > 0 or not min(args.retries, args.backoff, args.max_wait) >= 0 \
+            or not all(math.isfinite(value) for value in (args.timeout, args.backoff, args.max_wait)):
         raise UsageError("--concurrency and --timeout must be positive; --retries, --backoff and --max-wait "
-                         "not negative")
-    site = site_url(args.site)
+                         "not negative; none of them infinite")
+    try:
+        site = site_url(args.site)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     auth = credentials(env, site)
     statuses = _listed(args.status)
     if any(status != "publish" for status in statuses) and auth is None:
@@ -300,7 +312,20 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
         return []
     if reply.status != 200 or not isinstance(reply.data, list):
         return _failed(tally, reporter, f"{reply.url}: {_unexpected(reply)}")
+    if number > 1 and kind not in archive.totals and reply.data and _same_ids(reply.data, archive, kind, number - 1):
+        # paging on with no X-WP-TotalPages, and a cache or proxy that ignores ?page= would never end
+        return _failed(tally, reporter, f"{reply.url}: the same posts as page {number - 1}: the site ignores "
+                                        "?page=, so no more pages were asked for")
     return _keep_page(result, reply.data, archive, tally, on_page)
+
+
+def _same_ids(posts: list, archive: Archive, kind: str, number: int) -> bool:
+    try:
+        before = json.loads(archive.page_path(kind, number).read_bytes())
+    except (OSError, ValueError):
+        return False
+    ids = [p.get("id") if isinstance(p, dict) else None for p in posts]
+    return isinstance(before, list) and ids == [p.get("id") if isinstance(p, dict) else None for p in before]
 
 
 def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTally,

@@ -75,7 +75,7 @@ def read_head(path, size: int) -> bytes:
 def load_bytes(raw: bytes, source: str) -> LoadedFile:
     loaded = LoadedFile(source)
     try:
-        value = parse_json(raw, source, loaded.warnings)
+        value = parse_json(raw, source, loaded.warnings, loaded.problems)
     except ImportProblem as problem:
         loaded.problems.append(problem)
         return loaded
@@ -110,8 +110,10 @@ def decode(raw: bytes, source: str, warnings: list[str]) -> str:
         return raw[skip:].decode(codec, errors="replace")
 
 
-def parse_json(raw: bytes, source: str, warnings: list[str]) -> object:
-    """Strict JSON when it parses; else the lenient reader, which recovers truncated files."""
+def parse_json(raw: bytes, source: str, warnings: list[str], problems: list[ImportProblem]) -> object:
+    """Strict JSON when it parses; else the lenient reader, which recovers truncated and damaged files
+    and reads values written one after another. ImportProblem when nothing could be read; problems
+    gets what was lost of a file read in part."""
     text = decode(raw, source, warnings)
     stripped = text.strip()
     if not stripped:
@@ -119,7 +121,7 @@ def parse_json(raw: bytes, source: str, warnings: list[str]) -> object:
     if stripped.startswith("<"):
         raise ImportProblem("an HTML page, not JSON (a saved error or login page?)", source)
     try:
-        value = _strict_else_lenient(raw, text, source, warnings)
+        value = _strict_else_lenient(raw, text, source, warnings, problems)
     except ValueError:
         # int() refuses thousands of digits (sys.get_int_max_str_digits, a guard against slow
         # conversion) with a bare ValueError, which would otherwise stop the whole run
@@ -128,18 +130,34 @@ def parse_json(raw: bytes, source: str, warnings: list[str]) -> object:
     return _without_lone_surrogates(value, text, source, warnings)
 
 
-def _strict_else_lenient(raw: bytes, text: str, source: str, warnings: list[str]) -> object:
+def _strict_else_lenient(raw: bytes, text: str, source: str, warnings: list[str],
+                         problems: list[ImportProblem]) -> object:
     try:
         return json.loads(text, strict=False)
     except RecursionError:
         raise ImportProblem(f"JSON nested too deep (more than {MAX_DEPTH} levels)", source) from None
     except json.JSONDecodeError as exc:
         strict_error = exc
-    value, note = LenientParser(text).parse()
-    if note is None:
+    values, notes = LenientParser(text).parse()
+    if not values:
         raise ImportProblem(f"not JSON: {strict_error.msg} at char {strict_error.pos}", source)
-    warnings.append(f"{source}: {note.describe(byte_offset(raw, text, note.position))}")
-    return value
+    for note in notes:
+        message = note.describe(byte_offset(raw, text, note.position))
+        if note.loses_data:
+            problems.append(ImportProblem(message, source))
+        else:
+            warnings.append(f"{source}: {message}")
+    if len(values) == 1:
+        return values[0]
+    warnings.append(f"{source}: {len(values)} JSON values one after another (JSON Lines, or replies saved "
+                    "into one file); read them all")
+    merged: list = []
+    for value in values:
+        if isinstance(value, list):
+            merged.extend(value)
+        else:
+            merged.append(value)
+    return merged
 
 
 def byte_offset(raw: bytes, text: str, position: int) -> int:
@@ -190,13 +208,23 @@ class ParseNote:
     """Where and how the lenient parser had to stop or skip."""
 
     position: int
-    kind: str  # truncated or trailing
+    kind: str  # truncated, trailing (not JSON after the last value), damaged or unreadable (a value)
     path: str = ""
 
+    @property
+    def loses_data(self) -> bool:
+        """Whether posts may have been lost: what could not be read looked like JSON."""
+        return self.kind in ("damaged", "unreadable")
+
     def describe(self, offset: int) -> str:
+        inside = f" inside {self.path}" if self.path else ""
         if self.kind == "trailing":
             return f"data after the JSON value at byte {offset} ignored"
-        inside = f" inside {self.path}" if self.path else ""
+        if self.kind == "damaged":
+            return (f"not JSON from byte {offset}{inside}: kept every complete field before it; the rest of "
+                    "the file is not read")
+        if self.kind == "unreadable":
+            return f"the JSON value at byte {offset} is not readable; it and the rest of the file are not read"
         return (f"file is truncated at byte {offset}{inside}: kept every complete field "
                 "and the text up to the cut")
 
@@ -210,18 +238,37 @@ class LenientParser:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.stack: list[list] = []  # the containers open where the value being read is
 
-    def parse(self) -> tuple[object, ParseNote | None]:
-        try:
-            value = self._value()
-        except _Truncated as cut:
-            return cut.value, ParseNote(len(self.text), "truncated", cut.path)
-        except _Malformed:
-            return None, None
-        self._skip_space()
-        if self.pos < len(self.text):
-            return value, ParseNote(self.pos, "trailing")
-        return value, None
+    def parse(self) -> tuple[list, list[ParseNote]]:
+        """Every value the text holds, one after another (JSON Lines, replies saved into one file), and
+        where reading had to stop. After a value, text that opens no other one is ignored (a page's
+        trailing HTML comment); a value that cannot be read keeps what came before the damage in it."""
+        values: list = []
+        notes: list[ParseNote] = []
+        while True:
+            start = self.pos
+            try:
+                values.append(self._value())
+            except _Truncated as cut:
+                values.append(cut.value)
+                notes.append(ParseNote(len(self.text), "truncated", cut.path))
+                break
+            except _Malformed:
+                if self.stack and self.stack[0][0]:  # something read already: keep it
+                    path = _path_of(self.stack)
+                    values.append(_close_all(self.stack, None))
+                    notes.append(ParseNote(self.pos, "damaged", path))
+                elif values:
+                    notes.append(ParseNote(start, "unreadable"))
+                break
+            self._skip_space()
+            if self.pos >= len(self.text):
+                break
+            if self.text[self.pos] not in "[{":
+                notes.append(ParseNote(self.pos, "trailing"))
+                break
+        return values, notes
 
     def _skip_space(self) -> None:
         self.pos = _SPACE.match(self.text, self.pos).end()
@@ -229,6 +276,7 @@ class LenientParser:
     def _value(self) -> object:
         # stack of [container, pending_key, path_label]
         stack: list[list] = []
+        self.stack = stack
         while True:
             self._skip_space()
             if self.pos >= len(self.text):

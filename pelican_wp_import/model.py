@@ -21,6 +21,17 @@ class ImportProblem(Exception):
         return type(self), (self.message, self.source, self.post_id)
 
 
+# Line breaks and other control characters a message may carry from its input (a post id, a server's
+# error text, a folder's name), shown escaped: every message stays one line, and no input can print a
+# line of its own that reads like the tool's ("error: ...").
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(32), 127) if code != 9}
+_CONTROL_ESCAPES.update({10: "\\n", 13: "\\r"})
+
+
+def one_line(message: str) -> str:
+    return message.translate(_CONTROL_ESCAPES)
+
+
 def where(source: str, post_id: object = None) -> str:
     """The 'file: post N: ' prefix every message starts with."""
     prefix = f"{source}: " if source else ""

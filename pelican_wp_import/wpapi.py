@@ -131,8 +131,12 @@ def _try_once(client: httpx.Client, url: str, want_json: bool) -> tuple[Reply | 
             raise FetchFailed(url, f"cannot connect: the site's certificate is not trusted ({exc})",
                               unreachable=True) from None
         return None, f"cannot connect ({exc})", None
+    except httpx.TooManyRedirects:  # a redirect loop: the same loop on every try
+        raise FetchFailed(url, "redirected in a loop (or more than 20 times)") from None
     except httpx.TransportError as exc:  # reset connections, bodies shorter than their Content-Length
         return None, f"connection failed mid-reply ({exc or type(exc).__name__})", None
+    except httpx.HTTPError as exc:  # a body its Content-Encoding cannot decode, and the like
+        return None, f"unreadable reply ({exc or type(exc).__name__})", None
     status = response.status_code
     if status in TRANSIENT_STATUS or status >= 500:
         return None, f"HTTP {status}", retry_after_seconds(response.headers.get("retry-after"))
@@ -143,9 +147,10 @@ def _try_once(client: httpx.Client, url: str, want_json: bool) -> tuple[Reply | 
     if want_json or _says_json(response.headers):
         try:
             reply.data = parse_json(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
             if want_json and 200 <= status < 300:
-                return None, "reply is not complete JSON (cut off?)", None
+                what = "an HTML page, not JSON" if body.lstrip()[:1] == b"<" else "not complete JSON (cut off?)"
+                return None, f"reply is {what}", None
     return reply, "", None
 
 
@@ -183,7 +188,13 @@ def site_url(text: str) -> str:
     text = text.strip()
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - read for its ValueError on a port that is no number
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a web address: {exc}") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{text!r} is not a web address (http:// or https:// and a host name)")
     path = parts.path if parts.path.endswith("/") or parts.query else parts.path + "/"
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 

@@ -32,7 +32,7 @@ class OutputFolder:
 
     def __init__(self, root: str | Path, force: bool = False):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        writable_folder(self.root)
         self.real_root = self.root.resolve()
         self._checked: set[Path] = set()
         self.force = force
@@ -53,13 +53,17 @@ class OutputFolder:
         files = data.get(key) if isinstance(data, dict) else None
         return {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else {}
 
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
     def save_manifest(self) -> None:
         data = {"note": "written by pelican-wp-import: the sha256 of each file as it wrote it, so that a "
                         "file edited since is never overwritten without --force; and the post each file "
                         "holds, so that a later run never gives its name to another post",
                 "files": dict(sorted(self.manifest.items())),
                 "posts": dict(sorted(self.owners.items()))}
-        atomic_write(self.root / MANIFEST, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+        atomic_write(self.manifest_path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
     def place(self, post: Converted) -> tuple[str, list[str]]:
         """A relative path that no other post has, in this run or (by the manifest) an earlier one."""
@@ -187,6 +191,16 @@ def atomic_write(path: Path, data: bytes) -> None:
 _CREATE_NEW = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
                | getattr(os, "O_BINARY", 0))
 _NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+
+
+def writable_folder(folder: Path) -> None:
+    """Make folder when it is missing, then make and remove a file in it: OSError now, before any post
+    is converted, when nothing can be written there (a read-only disk; root writes where the mode bits
+    say no one may)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.path.join(folder, f".probe.{_random_name()}{TEMPORARY_SUFFIX}")
+    os.close(os.open(path, _CREATE_NEW, 0o666))
+    os.unlink(path)
 
 
 def _random_name() -> str:

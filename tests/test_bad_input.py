@@ -162,6 +162,62 @@ def test_trailing_garbage_after_a_post_is_ignored_with_a_warning(capsys, tmp_pat
     assert (meta["title"], meta["wp_id"], body) == ("Followed by junk", 112, BODY)
 
 
+def _small_post(number: int) -> str:
+    return json.dumps({"id": number, "date": "2023-01-01T00:00:00", "slug": f"post-{number}",
+                       "title": {"rendered": f"Post {number}"}, "content": {"rendered": "<p>Body.</p>"}})
+
+
+@pytest.mark.parametrize("text", [
+    "\n".join(_small_post(n) for n in (1, 2, 3)) + "\n",  # JSON Lines
+    f"[{_small_post(1)}]\n[{_small_post(2)}, {_small_post(3)}]",  # two replies saved into one file (>>)
+    f"[{_small_post(1)}, {_small_post(2)}]{_small_post(3)}",
+])
+def test_json_values_one_after_another_are_all_read(capsys, tmp_path, text):
+    source = tmp_path / "saved.json"
+    source.write_text(text)
+    run = Run(capsys, tmp_path / "out", source)
+    assert run.code == 0
+    assert run.lines == [f"warning: {source}: {2 if text.startswith('[') else 3} JSON values one after another "
+                         "(JSON Lines, or replies saved into one file); read them all",
+                         summary(converted=3, warnings=1)]
+    assert run.markdown_files() == ["post-1.md", "post-2.md", "post-3.md"]
+
+
+def test_damage_in_the_middle_keeps_the_posts_before_it_and_is_an_error(capsys, tmp_path):
+    source = tmp_path / "damaged.json"
+    before = f"[{_small_post(1)}, {_small_post(2)}, "
+    source.write_text(f"{before}X{_small_post(3)}, {_small_post(4)}]")  # a stray byte between posts
+    run = Run(capsys, tmp_path / "out", source)
+    assert run.code == 1
+    assert run.lines == [f"error: {source}: not JSON from byte {len(before)} inside [2]: kept every complete field "
+                         "before it; the rest of the file is not read", summary(converted=2, errors=1)]
+    assert run.markdown_files() == ["post-1.md", "post-2.md"]
+
+
+def test_a_second_value_that_cannot_be_read_is_an_error_not_a_warning(capsys, tmp_path):
+    source = tmp_path / "lines.json"
+    first = _small_post(1) + "\n"
+    source.write_text(first + "[nope]\n" + _small_post(3))
+    run = Run(capsys, tmp_path / "out", source)
+    assert run.code == 1
+    assert run.lines == [f"error: {source}: the JSON value at byte {len(first)} is not readable; it and the rest of "
+                         "the file are not read", summary(converted=1, errors=1)]
+
+
+def test_line_breaks_from_the_input_never_break_a_message(capsys, tmp_path):
+    source = tmp_path / "forged.json"
+    source.write_text(json.dumps([
+        {"id": "7\nerror: forged", "date": "2023-01-01T00:00:00", "slug": "p", "title": {"rendered": "T"},
+         "content": "<p>Body.</p>"},  # a plain-string content: a warning naming the post
+        {"code": "rest_forbidden", "message": "Sorry.\r\nerror: forged"}]))
+    run = Run(capsys, tmp_path / "out", source)
+    assert run.lines == [
+        f"error: {source}: item 2: a WordPress error response (rest_forbidden: Sorry.\\r\\nerror: forged)",
+        f"warning: {source}: post 7\\nerror: forged: content is a plain string, not {{'rendered': ...}}; "
+        "used as it is",
+        summary(converted=1, warnings=1, errors=1)]
+
+
 # --- encodings ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fixture, written, title", [
@@ -239,7 +295,7 @@ def test_sidecar_alone_writes_nothing_and_says_nothing(capsys, tmp_path):
 
 @pytest.mark.parametrize("fixture, written, expected, warnings", [
     ("title-missing.json", "no-title.md", {"title": "", "slug": "no-title", "wp_id": 113},
-     ["post 113: post has no title"]),
+     ["post 113: post has no title; written with an empty one"]),
     ("title-plain-string.json", "plain-title.md", {"title": "Harbour notes, plainly", "wp_id": 114},
      ["post 114: title is a plain string, not {'rendered': ...}; used as it is"]),
     # tags dropped, entities decoded, the no-break space made a plain one
@@ -253,6 +309,7 @@ def test_sidecar_alone_writes_nothing_and_says_nothing(capsys, tmp_path):
      ["post 117: _embedded is not an object; ignored"]),
     ("embedded-junk.json", "embedded-junk.md", {"title": "A quiet week on the quay", "wp_id": 118},
      ["post 118: _embedded.author holds no usable user; ignored",
+      "post 118: author 42 has no name (no _embedded author and no sidecar file of /wp/v2/users beside the post)",
       "post 118: _embedded wp:term is not a list; ignored"]),
     ("date-missing.json", "date-missing.md", {"date": MODIFIED, "modified": None, "wp_id": 119},
      ["post 119: no usable date (None); used the modified date"]),
@@ -330,7 +387,8 @@ def test_slug_becomes_one_safe_file_name(capsys, tmp_path, fixture, written, war
 def test_missing_slug_comes_from_the_title_else_the_id(capsys, tmp_path):
     source = BAD / "slug-missing.json"  # no slug, no link; the second post has no title either
     run = Run(capsys, tmp_path, source)
-    assert run.lines == [f"warning: {source}: post 141: post has no title", summary(converted=2, warnings=1)]
+    assert run.lines == [f"warning: {source}: post 141: post has no title; written with an empty one",
+                         summary(converted=2, warnings=1)]
     assert run.markdown_files() == ["ferry-fares-2024.md", "post-141.md"]
     assert run.read("ferry-fares-2024.md")[0]["title"] == "Ferry & fares: 2024"
     assert run.read("post-141.md")[0]["slug"] == "post-141"
@@ -479,7 +537,7 @@ def test_three_megabyte_post_converts_whole(capsys, tmp_path):
 # categories sidecar, the empty list); 44 hold 48 posts (truncated-array 3, date-zero 2,
 # slug-missing 2): 44 converted, 3 skipped, 1 error (date-zero's post 120).
 # 44 + 3 + 12 = 59 = 48 posts + 11 files that are not posts.
-FOLDER_SUMMARY = summary(converted=44, skipped=3, warnings=33, errors=12)
+FOLDER_SUMMARY = summary(converted=44, skipped=3, warnings=34, errors=12)
 
 
 def test_bad_folder_converts_in_one_run_that_goes_on_past_every_error(capsys, tmp_path):
@@ -507,7 +565,7 @@ def test_second_run_writes_byte_identical_files(capsys, tmp_path):
     Run(capsys, tmp_path, BAD)
     first = snapshot(tmp_path)
     again = Run(capsys, tmp_path, BAD)
-    assert again.summary == summary(converted=44, written=0, unchanged=44, skipped=3, warnings=33, errors=12)
+    assert again.summary == summary(converted=44, written=0, unchanged=44, skipped=3, warnings=34, errors=12)
     assert snapshot(tmp_path) == first
     assert ".wp-import.json" in first and len(first) == 45
 

@@ -226,6 +226,34 @@ def test_a_page_that_always_fails_is_one_error_and_the_rest_converts(tmp_path, c
     assert not (tmp_path / ".wp-api" / "posts" / "page-0002.json").exists()
 
 
+@pytest.mark.parametrize("fault, reason", [
+    ("loop", "redirected in a loop (or more than 20 times)"),
+    ("gzip", "unreadable reply ("),
+    ("deep", "reply is not complete JSON (cut off?) (tried 3 times)"),
+    ("login", "reply is an HTML page, not JSON (tried 3 times)"),
+])
+def test_a_page_answered_with_something_unreadable_is_one_error_and_the_rest_converts(tmp_path, capsys, fault,
+                                                                                      reason):
+    with serve(WordPress(items={"posts": posts(300)}, faults={"posts page 2": [fault] * 30})) as site:
+        assert fetch(site, tmp_path, "--retries", "2") == 1
+    lines = capsys.readouterr().err.splitlines()
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1 and "page=2" in errors[0] and reason in errors[0], errors
+    assert not any(line.startswith((" ", "Traceback")) for line in lines)
+    assert len(markdown_files(tmp_path)) == 200
+
+
+def test_a_site_that_ignores_the_page_number_is_not_paged_for_ever(tmp_path, capsys):
+    # no X-WP-TotalPages, and page 1 whatever page is asked for: pages would never end
+    with serve(WordPress(items={"posts": posts(300)}, total_pages_header=False, ignores_page=True)) as site:
+        assert fetch(site, tmp_path) == 1
+    assert site.page_requests() == [1, 2]
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].endswith("the same posts as page 1: the site ignores ?page=, so no more "
+                                                   "pages were asked for")
+    assert len(markdown_files(tmp_path)) == 100
+
+
 def test_retry_after_in_seconds_or_as_a_date():
     now = datetime(2025, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
     assert retry_after_seconds("7") == 7
@@ -467,6 +495,20 @@ def test_usage_errors(tmp_path):
     assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--since", "last week"]) == 2
     assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--types", "../etc"]) == 2
     assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), "--concurrency", "0"]) == 2
+    for bad in (["--timeout", "nan"], ["--max-wait", "inf"], ["--backoff", "-1"]):
+        assert main(["fetch", "http://127.0.0.1:9/", "-o", str(tmp_path), *bad]) == 2
+    for site in ("http://[::1", "ftp://a.example/", "", "http://a.example:99999/"):
+        assert main(["fetch", site, "-o", str(tmp_path)]) == 2
+    assert list(tmp_path.iterdir()) == []  # nothing asked for, nothing made
+
+
+def test_an_output_that_cannot_be_a_folder_stops_fetch_before_it_asks_the_site_anything(tmp_path, capsys):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with serve(WordPress(items={"posts": posts(3)})) as site:
+        assert fetch(site, a_file) == 1
+    assert site.log == []
+    assert capsys.readouterr().err.splitlines() == [f"error: {a_file}: a file, not a folder"]
 
 
 @pytest.mark.skipif(not hasattr(pty, "openpty"), reason="needs a pseudo-terminal")

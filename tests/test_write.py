@@ -215,3 +215,29 @@ def test_a_new_folder_is_written_without_looking_first_but_a_second_write_still_
     (tmp_path / "dots").mkdir()
     (tmp_path / "dots" / ".wp-api").mkdir()
     assert OutputFolder(tmp_path / "dots").fresh
+
+
+def test_an_output_that_cannot_be_a_folder_is_one_line_and_nothing_converted(capsys, tmp_path):
+    source = _source(tmp_path / "json", _post(1, "one"))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    assert main(["convert", str(source), "-o", str(a_file)]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {a_file}: a file, not a folder"]
+    assert main(["convert", str(source), "-o", str(a_file / "sub")]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {a_file / 'sub'}: cannot write there: Not a directory"]
+    assert a_file.read_text() == "mine"
+
+
+def test_a_file_that_cannot_be_written_is_an_error_naming_it_and_the_run_goes_on(capsys, tmp_path):
+    source = _source(tmp_path / "json", _post(1, "one"), _post(2, "two"))
+    out = tmp_path / "out"
+    (out / "one.md").mkdir(parents=True)  # a folder where the post's file goes
+    (out / MANIFEST).mkdir()  # and where the record of written files goes
+    assert main(["convert", str(source), "-o", str(out)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {source}: post 1: cannot write: one.md: Is a directory",
+        f"error: {out / MANIFEST}: cannot keep the record of the files written (a later run will take them for "
+        "files written by hand): Is a directory",
+        "1 posts converted (1 written, 0 unchanged, 0 kept as edited), 0 skipped, 0 warnings, 2 errors"]
+    assert (out / "two.md").read_text().endswith("Body of 2.\n")
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

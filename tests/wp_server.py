@@ -25,6 +25,7 @@ class WordPress:
     index: bool = True  # whether the API root answers its index
     announce: str = ""  # "header" or "html": how the home page names the API root
     total_pages_header: bool = True
+    ignores_page: bool = False  # answers page 1 whatever page is asked for (a cache keyed on the path alone)
     extra_pages: int = 0  # pages X-WP-TotalPages claims beyond what there is (posts deleted meanwhile)
     faults: dict[str, list[str]] = field(default_factory=dict)  # "posts page 2" -> faults for its next requests
     always_fail: set[str] = field(default_factory=set)  # "posts page 2": answers 500 every time
@@ -143,7 +144,7 @@ def make_handler(site: WordPress):
             if "modified_after" in query:
                 items = [p for p in items if p.get("modified", "") > query["modified_after"][0]]
             per_page = int(query.get("per_page", ["10"])[0])
-            number = int(query.get("page", ["1"])[0])
+            number = 1 if site.ignores_page else int(query.get("page", ["1"])[0])
             pages = -(-len(items) // per_page)
             if number > max(pages, 1):
                 return self.send_json(400, {"code": "rest_post_invalid_page_number",
@@ -187,6 +188,14 @@ def make_handler(site: WordPress):
                 self.close_connection = True
                 self.connection.close()
                 return
+            if fault == "loop":  # a redirect to itself
+                return self.send(302, b"", "text/html", {"Location": self.path})
+            if fault == "gzip":  # says gzip, is not
+                return self.send(200, b'[{"id": 1}]', "application/json", {"Content-Encoding": "gzip"})
+            if fault == "deep":  # JSON nested deeper than a parser's recursion goes
+                return self.send(200, b"[" * 100_000 + b"]" * 100_000, "application/json")
+            if fault == "login":  # a 200 with a sign-in page, as some hosts' firewalls answer
+                return self.send(200, b"<!DOCTYPE html><html><body>Log in</body></html>", "text/html")
             raise ValueError(fault)
 
         def send_json(self, status: int, value: object, headers: dict | None = None):
