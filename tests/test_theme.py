@@ -306,6 +306,44 @@ author_bios:
     assert boxes == {"Ada Lovelace": "Ada, corrected by hand.", "Grace Hopper": "Grace Hopper, set by hand."}
 
 
+def test_a_post_with_no_title_is_still_a_link_everywhere_it_is_listed(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    _post(content, "untitled.md", 'title: ""\ndate: 2016-07-15 10:00:00+00:00\nslug: "448"\nauthors: [Ana Lind]')
+    _post(content, "named.md", "title: Named\ndate: 2016-07-16 10:00:00+00:00\nslug: named\nauthors: [Ana Lind]")
+    out = build_site(content, tmp_path / "output")
+    untitled = "448.html"
+    for page in ("index.html", "archives.html", "author/ana-lind.html"):
+        links = {a.get_text(): a["href"] for a in html(out / page).select("a.u-url")}
+        assert links.get("(no title)", "").endswith(untitled), page
+    article = html(out / untitled)
+    assert article.select_one("h1").get_text() == "(no title)"
+    assert article.title.get_text().startswith("(no title) · ")
+    assert html(out / "named.html").select_one(".neighbour-older .neighbour-title").get_text() == "(no title)"
+
+
+def test_the_demo_settings_keep_a_numbered_list_s_start_and_two_lists_apart(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    _post(content, "lists.md", "title: Lists\ndate: 2016-07-15 10:00:00+00:00\nslug: lists",
+          "Steps:\n\n5. five\n6. six\n\n<!-- -->\n\n- apart")
+    body = html(build_site(content, tmp_path / "output") / "lists.html").select_one(".e-content")
+    assert [(ol.get("start"), len(ol.select("li"))) for ol in body.select("ol")] == [("5", 2)]
+    assert len(body.select("ul > li")) == 1
+
+
+def test_updated_shows_only_when_the_day_differs(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    _post(content, "fixed.md", "title: Fixed\ndate: 2021-12-07 10:00:00+00:00\nmodified: 2021-12-07 10:00:17+00:00\n"
+                               "slug: fixed")
+    _post(content, "later.md", "title: Later\ndate: 2021-12-07 10:00:00+00:00\nmodified: 2022-01-03 09:00:00+00:00\n"
+                               "slug: later")
+    out = build_site(content, tmp_path / "output")
+    assert html(out / "fixed.html").select_one(".updated") is None
+    assert html(out / "later.html").select_one(".updated time")["datetime"].startswith("2022-01-03")
+
+
 # --- author data, without Pelican -----------------------------------------------------------------
 
 def _article(when: str, names: list[str], bios: list[dict]):
@@ -415,6 +453,8 @@ def test_not_found_page(demo):
     soup = html(demo / "404.html")
     assert soup.h1.get_text() == "Page not found"
     assert soup.select(".title-list a.p-name")
+    for time in soup.select(".title-list time"):  # the latest articles span years: each date says which
+        assert time.get_text().endswith(time["datetime"][:4])
 
 
 # --- feeds, sitemap, <head> -----------------------------------------------------------------------
