@@ -12,6 +12,7 @@ from stat import S_ISLNK
 
 from .frontmatter import dump
 from .model import Converted, ImportProblem, where
+from .text import split_url
 
 MANIFEST = ".wp-import.json"
 
@@ -37,6 +38,7 @@ class OutputFolder:
         self._checked: set[Path] = set()
         self.force = force
         self.taken: dict[str, str] = {}  # folded relative path -> who took it
+        self.placed_ids: dict[tuple[str, int], str] = {}  # (site's host, WordPress id) -> file, this run
         self.manifest: dict[str, str] = self._read_manifest("files")
         self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
         remove_temporary_files(self.root)
@@ -74,10 +76,20 @@ class OutputFolder:
         while rel.casefold() in self.taken or self._holds_another_post(rel, post):
             number += 1
             rel = f"{folder}{post.slug}-{number}.md"
-        if number > 1:
+        wp_id, link = post.metadata.get("wp_id"), post.metadata.get("wp_link")
+        key = (split_url(link).hostname or "" if isinstance(link, str) else "", wp_id)
+        earlier = self.placed_ids.get(key) if isinstance(wp_id, int) else None
+        if earlier is not None:
+            # the same post twice (in two files, or on two pages of a site that changed while it was
+            # fetched): both are kept, in case they differ, and the second is named
+            warnings.append(f"the same post (id {wp_id}) was written as {earlier} already; this copy "
+                            f"written as {rel}")
+        elif number > 1:
             first_rel = f"{folder}{post.slug}.md"
             first = self.taken.get(first_rel.casefold()) or f"post {self.owners[first_rel]} of an earlier run"
             warnings.append(f"slug {post.slug!r} is also used by {first}; written as {rel}")
+        if isinstance(wp_id, int):
+            self.placed_ids.setdefault(key, rel)
         self.taken[rel.casefold()] = where(post.source, post.post_id).rstrip(": ")
         if post.metadata.get("wp_id") is not None:
             self.owners[rel] = str(post.metadata["wp_id"])

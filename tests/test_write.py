@@ -241,3 +241,17 @@ def test_a_file_that_cannot_be_written_is_an_error_naming_it_and_the_run_goes_on
         "1 posts converted (1 written, 0 unchanged, 0 kept as edited), 0 skipped, 0 warnings, 2 errors"]
     assert (out / "two.md").read_text().endswith("Body of 2.\n")
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_same_post_twice_is_written_twice_and_named_as_such(capsys, tmp_path):
+    first = _source(tmp_path / "a", _post(1, "one"), _post(2, "two"))
+    again = _source(tmp_path / "b", _post(1, "one"))  # the same post saved again, in another file
+    out = tmp_path / "out"
+    assert main(["convert", str(first), str(again), "-o", str(out)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"warning: {again}: post 1: the same post (id 1) was written as one.md already; this copy written as "
+        "one-2.md", "3 posts converted (3 written, 0 unchanged, 0 kept as edited), 0 skipped, 1 warnings, 0 errors"]
+    # another site's post 1 is another post: only the slug is shared
+    other = _source(tmp_path / "c", {**_post(1, "one"), "link": "https://other.example/one/"})
+    assert main(["convert", str(first), str(other), "-o", str(tmp_path / "out2")]) == 0
+    assert "slug 'one' is also used by" in capsys.readouterr().err
