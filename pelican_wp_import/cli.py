@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                                               "pages, and users/categories/tags/media beside them) into one "
                                               "Markdown file with YAML front matter per post.")
     convert.add_argument("sources", nargs="+", metavar="SOURCE", help="a JSON file or a folder of them")
-    convert.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write Markdown into")
+    convert.add_argument("-o", "--output", required=True, metavar="DIR", type=_folder_name,
+                         help="folder to write Markdown into")
     add_conversion_arguments(convert)
     _add_fetch_parser(commands)
     return parser
@@ -129,7 +130,8 @@ def _add_fetch_parser(commands) -> None:
                                             "stopped. WP_USERNAME and WP_APP_PASSWORD in the environment sign "
                                             "in with an Application Password.")
     fetch.add_argument("site", metavar="SITE_URL", help="the site's address, or its REST API root")
-    fetch.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write Markdown into")
+    fetch.add_argument("-o", "--output", required=True, metavar="DIR", type=_folder_name,
+                         help="folder to write Markdown into")
     fetch.add_argument("--types", metavar="LIST", help="custom post types to fetch besides posts and pages, "
                                                        "by REST base, comma-separated (product,event)")
     fetch.add_argument("--status", metavar="LIST", help="statuses to fetch, e.g. publish,draft,private "
@@ -150,6 +152,13 @@ def _add_fetch_parser(commands) -> None:
 # What Ctrl-C while converting says: every file written is whole (atomic writes), the record of what was
 # written is saved, and a second run writes only what the first did not.
 INTERRUPTED = "interrupted: the files written are complete; run the same command again to finish"
+
+
+def _folder_name(value: str) -> str:
+    """An --output that names a folder: an empty one would quietly mean the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty name is no folder (write . for the current folder)")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

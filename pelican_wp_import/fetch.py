@@ -339,7 +339,7 @@ def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTa
     tally.pages += 1
     tally.posts += len(posts)
     archive.finish_page(kind, number)
-    total = total_pages(reply) if number == 1 else None
+    total = total_pages(reply, len(posts)) if number == 1 else None
     if total is not None:
         # known already (a resumed run): every page missing then was asked for with this one
         asked_for = kind in archive.totals
@@ -354,9 +354,18 @@ def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTa
     return [number + 1]
 
 
-def total_pages(reply: Reply) -> int | None:
-    value = reply.headers.get("x-wp-totalpages", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else None
+def total_pages(reply: Reply, page_size: int) -> int | None:
+    """The number of pages page 1 says there are; where X-WP-Total (posts) needs more pages of
+    page 1's size than X-WP-TotalPages says, the larger (a page too many answers "invalid page")."""
+    pages, posts = (_header_number(reply, name) for name in ("x-wp-totalpages", "x-wp-total"))
+    if pages is not None and posts is not None and page_size:
+        return max(pages, -(-posts // page_size))
+    return pages
+
+
+def _header_number(reply: Reply, name: str) -> int | None:
+    value = reply.headers.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _failed(tally: FetchTally, reporter: DownloadReporter, line: str) -> list[int]:

@@ -174,7 +174,13 @@ def cut_short(headers: httpx.Headers, body: bytes) -> bool:
 
 def parse_json(body: bytes) -> object:
     # Some hosts send a UTF-8 byte order mark before the JSON; json.loads refuses it.
-    return json.loads(body.removeprefix(b"\xef\xbb\xbf"))
+    body = body.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        # a post saved with bytes that are not UTF-8: the page is kept as it came, and converting
+        # it replaces them with a warning naming the byte, as convert does for any file
+        return json.loads(body.decode("utf-8", errors="replace"))
 
 
 def _says_json(headers: httpx.Headers) -> bool:

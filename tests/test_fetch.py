@@ -178,6 +178,14 @@ def test_without_total_pages_it_pages_until_a_short_page(tmp_path):
     assert len(markdown_files(tmp_path)) == 200
 
 
+def test_more_posts_than_the_pages_said_are_fetched_all(tmp_path):
+    # X-WP-Total says 250 posts, X-WP-TotalPages one page of 100: 150 would go missing
+    with serve(WordPress(items={"posts": posts(250)}, total_pages_says=1)) as site:
+        assert fetch(site, tmp_path) == 0
+    assert sorted(site.page_requests()) == [1, 2, 3]
+    assert len(markdown_files(tmp_path)) == 250
+
+
 def test_stops_cleanly_at_invalid_page_number(tmp_path, capsys):
     # page 1 says 5 pages, but posts went away: pages 4 and 5 answer rest_post_invalid_page_number
     stale = tmp_path / ".wp-api" / "posts" / "page-0005.json"
@@ -241,6 +249,13 @@ def test_a_page_answered_with_something_unreadable_is_one_error_and_the_rest_con
     assert len(errors) == 1 and "page=2" in errors[0] and reason in errors[0], errors
     assert not any(line.startswith((" ", "Traceback")) for line in lines)
     assert len(markdown_files(tmp_path)) == 200
+
+
+def test_a_page_that_is_not_utf8_is_kept_and_converted_with_a_warning(tmp_path, capsys):
+    with serve(WordPress(items={"posts": posts(150)}, faults={"posts page 2": ["latin1"]})) as site:
+        assert fetch(site, tmp_path) == 0
+    assert summary(capsys.readouterr()).endswith("1 warnings, 0 errors")  # warnings are not shown with -q
+    assert read_markdown(tmp_path / "post-999.md")[0]["title"] == "Caf\ufffd"
 
 
 def test_a_site_that_ignores_the_page_number_is_not_paged_for_ever(tmp_path, capsys):
@@ -500,6 +515,10 @@ def test_usage_errors(tmp_path):
     for site in ("http://[::1", "ftp://a.example/", "", "http://a.example:99999/"):
         assert main(["fetch", site, "-o", str(tmp_path)]) == 2
     assert list(tmp_path.iterdir()) == []  # nothing asked for, nothing made
+    for command in ("fetch", "convert"):
+        with pytest.raises(SystemExit) as stopped:  # an empty name would mean the current folder
+            main([command, "http://127.0.0.1:9/", "-o", ""])
+        assert stopped.value.code == 2
 
 
 def test_an_output_that_cannot_be_a_folder_stops_fetch_before_it_asks_the_site_anything(tmp_path, capsys):

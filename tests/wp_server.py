@@ -27,6 +27,7 @@ class WordPress:
     total_pages_header: bool = True
     ignores_page: bool = False  # answers page 1 whatever page is asked for (a cache keyed on the path alone)
     extra_pages: int = 0  # pages X-WP-TotalPages claims beyond what there is (posts deleted meanwhile)
+    total_pages_says: int | None = None  # X-WP-TotalPages, whatever X-WP-Total says (a stale cache)
     faults: dict[str, list[str]] = field(default_factory=dict)  # "posts page 2" -> faults for its next requests
     always_fail: set[str] = field(default_factory=set)  # "posts page 2": answers 500 every time
     fault_rate: float = 0.0  # that share of all requests fails, no address more than twice running
@@ -152,7 +153,8 @@ def make_handler(site: WordPress):
                                                        "pages available."})
             if site.delay:
                 time.sleep(site.delay)
-            headers = {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages + site.extra_pages)}
+            headers = {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(
+                pages + site.extra_pages if site.total_pages_says is None else site.total_pages_says)}
             if not site.total_pages_header:
                 headers = {}
             self.send_json(200, items[(number - 1) * per_page:number * per_page], headers)
@@ -194,6 +196,9 @@ def make_handler(site: WordPress):
                 return self.send(200, b'[{"id": 1}]', "application/json", {"Content-Encoding": "gzip"})
             if fault == "deep":  # JSON nested deeper than a parser's recursion goes
                 return self.send(200, b"[" * 100_000 + b"]" * 100_000, "application/json")
+            if fault == "latin1":  # a post saved in Latin-1 by a plugin: not UTF-8
+                return self.send(200, json.dumps([post(999, title="Caf\u00e9")]).replace(
+                    "Caf\\u00e9", "Caf\u00e9").encode("latin-1"), "application/json")
             if fault == "login":  # a 200 with a sign-in page, as some hosts' firewalls answer
                 return self.send(200, b"<!DOCTYPE html><html><body>Log in</body></html>", "text/html")
             raise ValueError(fault)
