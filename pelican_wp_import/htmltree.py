@@ -47,7 +47,8 @@ def parse_body(html: str):
         html = _NOT_XML.sub(_xml_character, html)
     if "&#" in html:
         html = _CHARACTER_REFERENCE.sub(_xml_reference, html)
-    if not depth_at_most(html, MAX_TREE_DEPTH):
+    deep = not depth_at_most(html, MAX_TREE_DEPTH)
+    if deep:
         body = _parse_by_events(html)
     else:
         parser = etree.HTMLParser(recover=True, huge_tree=True)
@@ -56,17 +57,17 @@ def parse_body(html: str):
         body = document.find("body") if document is not None else None
         if body is None:
             body = etree.Element("body")
-    _fold_blank_text(body)
+    _fold_blank_text(body, deep)
     return body
 
 
-def _fold_blank_text(body) -> None:
+def _fold_blank_text(body, deep: bool = False) -> None:
     """Text that is only white space becomes " " or "\\n", except inside <pre> and <textarea>."""
     # what is inside them, found once (most posts have none), instead of each blank text asking its
     # ancestors (a proxy object made for each one, for every newline between two blocks)
     keeping = list(body.iter(*_KEEPS_WHITESPACE))
     inside = {node for element in keeping for node in element.iterdescendants()}
-    for node in body.iter():
+    for node in list(body.iter()) if deep else body.iter():  # deep: a list, see _parse_by_events
         text = node.text
         if text and node.tag.__class__ is str and not text.strip(_ASCII_SPACES) \
                 and not (keeping and (node in inside or node.tag in _KEEPS_WHITESPACE)):
@@ -84,6 +85,11 @@ def _parse_by_events(html: str):
     source = BeautifulSoup(html, "lxml").body
     body = etree.Element("body")
     stack = [(source, body)]
+    # Every element made is held until the end. lxml frees an element's Python object by looking up its
+    # ancestors for one still held, to the top of the tree: with none held, a walk over 40,000 nested
+    # tags looks at 800 million ancestors (minutes). Held in a list, they are let go deepest first, and
+    # each finds its parent's at once. Walks of a deep tree elsewhere hold theirs the same way.
+    made = []
     while stack:
         node, element = stack.pop()
         last = None
@@ -102,6 +108,7 @@ def _parse_by_events(html: str):
                     last.tail = (last.tail or "") + text
                 continue
             last = etree.SubElement(element, _xml_name(child.name))
+            made.append(last)
             for key, value in child.attrs.items():
                 if _ATTRIBUTE_NAME.match(key):
                     last.set(key, " ".join(value) if isinstance(value, list) else str(value))

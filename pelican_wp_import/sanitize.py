@@ -271,5 +271,7 @@ def _flatten_if_too_deep(html: str, warnings: list[str]) -> str:
     from .clean import flatten_deep_nesting, take_inventory  # cleaning's own rule, one way to do it
 
     body = parse_body(html)
+    held = list(body.iter())  # each element's Python object held while the tree is walked: see parse_body
     flatten_deep_nesting(take_inventory(body).too_deep, warnings)
+    del held
     return inner_html(body)
