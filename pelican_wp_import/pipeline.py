@@ -193,6 +193,8 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
         meta["image"] = resolved.image_url
         if resolved.image_alt:
             meta["image_alt"] = resolved.image_alt
+        if resolved.image_srcset and not options.media:  # --media keeps one file of each image
+            meta["image_srcset"] = resolved.image_srcset
     if data.get("sticky") is True:
         meta["sticky"] = True
     if resolved.categories or resolved.tags:

@@ -37,6 +37,7 @@ class Resolved:
     coauthors: list[Term] = field(default_factory=list)  # Co-Authors Plus 'author' terms
     image_url: str = ""
     image_alt: str = ""
+    image_srcset: str = ""  # the featured image's sizes WordPress made, "url 300w, url 1024w, ..."
     warnings: list[str] = field(default_factory=list)
 
 
@@ -164,3 +165,26 @@ def _featured_image(post: RawPost, embedded: dict, sidecars: Sidecars, resolved:
     if media:
         resolved.image_url = str(media.get("source_url") or "")
         resolved.image_alt = plain_text(media.get("alt_text"))
+        resolved.image_srcset = image_srcset(media)
+
+
+def image_srcset(media: dict) -> str:
+    """A srcset of the sizes WordPress made of an image, where it lists them (media_details.sizes):
+    lists of posts can then load a thumbnail, not a photo of 5,000 pixels. Only sizes of the
+    original's shape: a square crop would show another picture. "" when there are fewer than two."""
+    details = media.get("media_details")
+    sizes = details.get("sizes") if isinstance(details, dict) else None
+    if not isinstance(sizes, dict):
+        return ""
+    width, height = as_int(details.get("width")), as_int(details.get("height"))
+    if not width or not height:
+        return ""
+    found = {width: str(media.get("source_url") or "")}
+    for size in sizes.values():
+        if not isinstance(size, dict):
+            continue
+        url, w, h = size.get("source_url"), as_int(size.get("width")), as_int(size.get("height"))
+        if isinstance(url, str) and url.strip() and w and h and abs(w * height - h * width) < 0.02 * width * h:
+            found.setdefault(w, url.strip())
+    candidates = [f"{url} {w}w" for w, url in sorted(found.items()) if url and " " not in url and "," not in url]
+    return ", ".join(candidates) if len(candidates) > 1 else ""

@@ -240,3 +240,19 @@ def test_a_page_s_parent_in_its_address_is_not_taken_for_a_category():
     page = meta(post(type="page", link="https://x.example/about/team/", slug="team"))
     assert "category" not in page
     assert meta(post(link="https://x.example/harbour/team/"))["category"] == "Harbour"
+
+
+def test_the_featured_image_s_sizes_become_a_srcset_of_its_shape():
+    media = {"id": 5, "source_url": "https://x.example/up/a.jpg", "alt_text": "A quay",
+             "media_details": {"width": 3000, "height": 2000, "sizes": {
+                 "thumbnail": {"source_url": "https://x.example/up/a-150x150.jpg", "width": 150, "height": 150},
+                 "medium": {"source_url": "https://x.example/up/a-300x200.jpg", "width": 300, "height": 200},
+                 "large": {"source_url": "https://x.example/up/a-1024x683.jpg", "width": 1024, "height": 683}}}}
+    data = post(featured_media=5, _embedded={"wp:featuredmedia": [media]})
+    m = meta(data)
+    assert m["image"] == "https://x.example/up/a.jpg"
+    assert m["image_srcset"] == ("https://x.example/up/a-300x200.jpg 300w, https://x.example/up/a-1024x683.jpg 1024w, "
+                                 "https://x.example/up/a.jpg 3000w")  # the square thumbnail left out
+    assert "image_srcset" not in meta(data, options=Options(media=True))  # --media keeps one file
+    del media["media_details"]["sizes"]
+    assert "image_srcset" not in meta(data)

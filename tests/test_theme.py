@@ -344,6 +344,19 @@ def test_updated_shows_only_when_the_day_differs(tmp_path):
     assert html(out / "later.html").select_one(".updated time")["datetime"].startswith("2022-01-03")
 
 
+def test_lists_load_the_featured_image_s_smaller_sizes_where_wordpress_made_them(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    srcset = "https://x.example/a-300x200.jpg 300w, https://x.example/a.jpg 3000w"
+    _post(content, "pictured.md", "title: Pictured\ndate: 2016-07-15 10:00:00+00:00\nslug: pictured\n"
+                                  f"image: https://x.example/a.jpg\nimage_srcset: {srcset}")
+    out = build_site(content, tmp_path / "output")
+    card = html(out / "index.html").select_one("img.card-image")
+    assert (card["src"], card["srcset"]) == ("https://x.example/a.jpg", srcset) and "6.5rem" in card["sizes"]
+    featured = html(out / "pictured.html").select_one("img.u-featured")
+    assert featured["srcset"] == srcset and featured["sizes"].endswith("100vw")
+
+
 # --- author data, without Pelican -----------------------------------------------------------------
 
 def _article(when: str, names: list[str], bios: list[dict]):
