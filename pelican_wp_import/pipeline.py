@@ -15,7 +15,7 @@ from .media import featured_image, prepare_images
 from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
 from .resolve import Resolved, Sidecars, as_int, resolve
 from .sanitize import Sanitizer
-from .text import plain_text
+from .text import plain_text, split_url
 
 
 def convert_file(loaded: LoadedFile, sidecars: Sidecars, options: Options) -> list:
@@ -159,6 +159,21 @@ def wp_author_slugs(authors: list[str], resolved: Resolved) -> dict[str, str]:
     return slugs
 
 
+_DEFAULT_TERM_BASES = {"category": "category", "post_tag": "tag"}
+
+
+def unusual_term_path(term) -> str:
+    """The path of a term's archive on the old site, when it is not /category/<slug>/ or /tag/<slug>/
+    (under any folder): a child category's /category/parent/child/, or a category base of the
+    site's own (/topics/<slug>/). The build keeps those addresses too."""
+    parts = split_url(term.link) if term.link else None
+    path = parts.path if parts and not parts.query else ""  # ?cat=3: plain permalinks, kept by ids
+    base = _DEFAULT_TERM_BASES.get(term.taxonomy)
+    if not path.strip("/") or not base or path.rstrip("/").endswith(f"/{base}/{term.slug}"):
+        return ""
+    return path if path.endswith("/") else path + "/"
+
+
 def _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
               options) -> dict:
     data = post.data
@@ -199,6 +214,9 @@ def _metadata(post, title, date, modified, slug, status, post_type, resolved, bi
         meta["sticky"] = True
     if resolved.categories or resolved.tags:
         meta["wp_terms"] = {t.name: t.slug for t in resolved.categories + resolved.tags}
+        paths = {t.name: path for t in resolved.categories + resolved.tags if (path := unusual_term_path(t))}
+        if paths:
+            meta["wp_term_paths"] = paths
     wp_id = as_int(data.get("id"))
     for key, value in (("wp_id", data.get("id") if wp_id is None else wp_id), ("wp_link", link_of(data.get("link"))),
                        ("wp_guid", link_of(data.get("guid")))):

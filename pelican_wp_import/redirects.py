@@ -102,6 +102,9 @@ class NewSite:
     home: Listing
     archives: str  # where anything without a better page goes
     categories: dict[str, Listing] = field(default_factory=dict)  # WordPress slug -> listing
+    # a term's old path that is not <base>/<slug>/ (a child category, a base of the site's own) ->
+    # ("categories" or "tags", WordPress slug)
+    term_paths: dict[str, tuple[str, str]] = field(default_factory=dict)
     tags: dict[str, Listing] = field(default_factory=dict)
     authors: dict[str, Listing] = field(default_factory=dict)
     periods: dict[tuple, str] = field(default_factory=dict)  # (y,), (y, m), (y, m, d) -> period archive
@@ -169,6 +172,11 @@ def address_map(site: NewSite, old_base: str = "", category_base: str = "categor
     for base, listings in ((category_base, site.categories), (tag_base, site.tags), (AUTHOR_BASE, site.authors)):
         for slug, listing in listings.items():
             _listing_rules(rules, f"{base.strip('/')}/{slug}/", listing)
+    for link, (kind, slug) in site.term_paths.items():
+        listing = getattr(site, kind).get(slug)
+        path = old_path(link, base_path(old_base))
+        if listing is not None and path:
+            _listing_rules(rules, path if path.endswith("/") else path + "/", listing)
     _date_rules(rules, site)
     return dict(rules)
 
@@ -506,6 +514,21 @@ def _wordpress_slugs(articles: list, key: str, names_key: str = "") -> dict[str,
     return found
 
 
+def _term_paths(articles: list) -> dict[str, tuple[str, str]]:
+    """Old path -> ("categories" or "tags", WordPress slug), from `wp_term_paths` (name -> path)."""
+    found: dict[str, tuple[str, str]] = {}
+    for article in articles:
+        paths, slugs = getattr(article, "wp_term_paths", None), getattr(article, "wp_terms", None)
+        if not isinstance(paths, dict) or not isinstance(slugs, dict):
+            continue
+        categories = {str(getattr(c, "name", c)) for c in getattr(article, "categories", None) or []}
+        for name, path in paths.items():
+            slug = slugs.get(name)
+            if isinstance(path, str) and isinstance(slug, str) and slug:
+                found.setdefault(path, ("categories" if name in categories else "tags", slug))
+    return found
+
+
 def _built(pairs, settings: dict, template: str, feed_prefix: str) -> dict[str, Listing]:
     """Name -> listing, for each category, tag or author page the build writes."""
     return {item.name: listing_of(item.save_as, item.url, articles, settings, template,
@@ -554,6 +577,7 @@ def site_from_generators(generators) -> NewSite | None:
                             fallback=archives),
         tags=_pointed(_wordpress_slugs(articles, "wp_terms", "tags"), built_tags, built_categories, fallback=archives),
         authors=_pointed(_wordpress_slugs(articles, "wp_authors"), built_authors, fallback=archives),
+        term_paths=_term_paths(articles),
         periods=periods, dates=[a.date.date() for a in articles if getattr(a, "date", None)],
         profiles=_profile_links(articles, built_authors))
 

@@ -256,3 +256,15 @@ def test_the_featured_image_s_sizes_become_a_srcset_of_its_shape():
     assert "image_srcset" not in meta(data, options=Options(media=True))  # --media keeps one file
     del media["media_details"]["sizes"]
     assert "image_srcset" not in meta(data)
+
+
+def test_a_term_s_old_path_is_kept_when_it_is_not_base_slug():
+    terms = [[{"id": 3, "name": "Apple Event", "slug": "apple-event", "taxonomy": "category",
+               "link": "https://x.example/category/liveblogs/apple-event/"},
+              {"id": 4, "name": "Harbour", "slug": "harbour", "taxonomy": "category",
+               "link": "https://x.example/blog/category/harbour/"}],
+             [{"id": 8, "name": "Cities", "slug": "cities", "taxonomy": "post_tag", "link": "https://x.example/wp-tag/cities/"},
+              {"id": 9, "name": "Ferry", "slug": "ferry", "taxonomy": "post_tag", "link": "https://x.example/?tag=ferry"}]]
+    m = meta(post(_embedded={"wp:term": terms}))
+    assert m["wp_terms"] == {"Apple Event": "apple-event", "Harbour": "harbour", "Cities": "cities", "Ferry": "ferry"}
+    assert m["wp_term_paths"] == {"Apple Event": "/category/liveblogs/apple-event/", "Cities": "/wp-tag/cities/"}

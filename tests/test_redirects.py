@@ -139,6 +139,19 @@ def test_bases_and_old_folder_and_archives_when_there_are_no_period_pages():
     assert rules["feed/"] == "index.html"  # no feed: the home page
 
 
+def test_a_child_category_s_address_and_a_base_of_the_site_s_own_are_kept(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-02 10:00:00+00:00\nslug: a\nwp_id: 3\ncategory: Apple Event\n"
+        "categories: [Apple Event]\ntags: [Cities]\nwp_terms: {Apple Event: apple-event, Cities: cities}\n"
+        "wp_term_paths: {Apple Event: /category/liveblogs/apple-event/, Cities: /wp-tag/cities/}\n---\n\nBody.\n")
+    out = build_site(content, tmp_path / "output")
+    assert resolve_address(out, "category/liveblogs/apple-event/") == "category/apple-event.html"
+    assert resolve_address(out, "category/apple-event/") == "category/apple-event.html"  # as before
+    assert resolve_address(out, "wp-tag/cities/") == "tag/cities.html"
+
+
 def test_id_map_covers_posts_and_pages():
     assert id_map(SITE.entries) == {"5": "2023/09/05/ferry/", "6": "moved.html", "7": "pages/about.html"}
 
