@@ -587,8 +587,9 @@ def _classic_gallery(gallery) -> None:
             # thumbnail links to the picture itself instead
             img = next(link.iterdescendants("img"), None)
             href = link.get("href")
-            if img is not None and href and not points_at_an_image_file(href) and full_size_of(img):
-                link.set("href", full_size_of(img))
+            picture = full_size_of(img) if img is not None and href and not points_at_an_image_file(href) else ""
+            if picture:
+                link.set("href", picture)
     for br in [child for child in child_elements(gallery) if child.tag == "br"]:
         remove(br)
 

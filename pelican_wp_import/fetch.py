@@ -324,8 +324,11 @@ def _same_ids(posts: list, archive: Archive, kind: str, number: int) -> bool:
         before = json.loads(archive.page_path(kind, number).read_bytes())
     except (OSError, ValueError):
         return False
-    ids = [p.get("id") if isinstance(p, dict) else None for p in posts]
-    return isinstance(before, list) and ids == [p.get("id") if isinstance(p, dict) else None for p in before]
+    return isinstance(before, list) and _ids(posts) == _ids(before)
+
+
+def _ids(posts: list) -> list:
+    return [p.get("id") if isinstance(p, dict) else None for p in posts]
 
 
 def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTally,

@@ -12,8 +12,8 @@ import re
 import threading
 from urllib.parse import quote, unquote
 
-from .htmltree import (child_elements, children, children_and_tags, classes, items_after, items_before,
-                       previous_element, remove, text_of, to_html)
+from .htmltree import (child_elements, children, children_and_tags, classes, escape_text, items_after,
+                       items_before, previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import unsafe_url_scheme
 
@@ -120,7 +120,7 @@ class WordPressConverter:
         if ident not in self.targets or "_fn" in parent_tags or "_noformat" in parent_tags:
             return ""
         self.targets.discard(ident)
-        return f'<a id="{escape_attribute(ident)}"></a>'
+        return f'<a id="{escape_text(ident).replace(chr(34), "&quot;")}"></a>'  # as to_html prints a value
 
     def _converter(self, name: str):
         """The convert_<name> method for a tag name, or None: headings of any level go to convert_hN."""
@@ -727,10 +727,6 @@ def fragment_targets(root) -> set[str]:
         if href and href[0] == "#" and len(href) > 1:
             targets.add(unquote(href[1:]))
     return targets
-
-
-def escape_attribute(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 def footnote_target(sup) -> str:

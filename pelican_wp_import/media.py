@@ -146,7 +146,7 @@ def prepare_images(root) -> list[MediaRef]:
         if link.tag != "a" or link.get("href") is None:
             continue
         href = origin_of(link.get("href").strip())
-        if is_remote(href) and _IMAGE_FILE.search(split_url(href).path) \
+        if is_remote(href) and points_at_an_image_file(href) \
                 and next(link.iterdescendants("img"), None) is not None:
             link.set("href", href)
             refs.setdefault(href, MediaRef(href, candidates_for(href)))
