@@ -141,12 +141,17 @@ def kind_of(post: RawPost, options: Options) -> tuple[str | None, str]:
 
 
 def category_of(categories: list[Term], link: object, category_by_slug) -> str:
-    """The first real category; else the permalink's first segment, when permalinks carry one."""
+    """The first real category; else the permalink's first segment, when permalinks carry one; else
+    the site's default category (Uncategorized, Allgemein...) when that was the post's only one: the
+    label WordPress showed, and the address it had, where Pelican would file the post under "misc"."""
     for term in categories:
         if term.name.casefold() not in UNCATEGORIZED and term.slug.casefold() not in UNCATEGORIZED:
             return term.name
-    if not isinstance(link, str):
-        return ""
+    from_link = _category_in_link(link, category_by_slug) if isinstance(link, str) else ""
+    return from_link or (categories[0].name if categories else "")
+
+
+def _category_in_link(link: str, category_by_slug) -> str:
     parts = [unquote(p) for p in split_url(link).path.split("/") if p]
     if len(parts) < 2 or _NOT_A_CATEGORY.match(parts[0]):
         return ""

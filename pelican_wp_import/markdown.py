@@ -70,6 +70,8 @@ _KEEP_ATTRS = {
     "figure": ("class",),
     "ol": ("start", "reversed", "type"),
     "time": ("datetime",),
+    "details": ("open",),
+    "abbr": ("title",),
 }
 # Characters of an address that would end a Markdown link early, start its title, or open raw HTML
 # after it: white space, quotes and angle brackets are percent-encoded, parentheses and backslashes
@@ -85,7 +87,11 @@ _ALT_ESCAPES = {"<": "&lt;", "&": "&amp;"}
 # Attributes of HTML kept as HTML that hold an address.
 _URL_ATTRIBUTES = ("href", "src", "srcset", "poster", "cite", "data-instgrm-permalink")
 # Inline markup markdownify wraps around its text, and a block kept as HTML starting in that text.
-_INLINE_MARKUP = frozenset(("a", "b", "strong", "em", "i", "del", "s", "q", "sub", "sup"))
+_INLINE_MARKUP = frozenset(("a", "b", "strong", "em", "i", "del", "s", "q", "sub", "sup", "u", "mark", "abbr",
+                            "span"))
+# A background no one sees, and an underline, in an inline style.
+_TRANSPARENT = re.compile(r"background(?:-color)?\s*:\s*(?:transparent|rgba\(\s*0\s*,\s*0\s*,\s*0\s*,\s*0\s*\))", re.I)
+_UNDERLINE = re.compile(r"text-decoration(?:-line)?\s*:[^;]*\bunderline", re.I)
 _RAW_BLOCK_INSIDE = re.compile(r"\n\n[ \t]*<[A-Za-z]")
 # Addresses Python-Markdown makes a link of between angle brackets: web and e-mail addresses.
 _AUTOLINK = re.compile(r"^(?:(?:https?|ftp)://[^<>\s]*|mailto:[^<>\s@]+@[^<>\s@]+)$", re.I)
@@ -120,7 +126,7 @@ class WordPressConverter:
         if ident not in self.targets or "_fn" in parent_tags or "_noformat" in parent_tags:
             return ""
         self.targets.discard(ident)
-        return f'<a id="{escape_text(ident).replace(chr(34), "&quot;")}"></a>'  # as to_html prints a value
+        return f'<a id="{_attribute_value(ident)}"></a>'
 
     def _converter(self, name: str):
         """The convert_<name> method for a tag name, or None: headings of any level go to convert_hN."""
@@ -453,6 +459,29 @@ class WordPressConverter:
     def convert_s(self, el, text, parent_tags):
         return _wrap_inline(text, parent_tags, "<s>", "</s>")
 
+    def convert_u(self, el, text, parent_tags):
+        return _wrap_inline(text, parent_tags, "<u>", "</u>")
+
+    def convert_mark(self, el, text, parent_tags):
+        # the block editor's text colour is a <mark> with a transparent background: the colour is
+        # the old theme's, the words are not highlighted
+        if "has-inline-color" in (el.get("class") or "") and _TRANSPARENT.search(el.get("style") or ""):
+            return text
+        return _wrap_inline(text, parent_tags, "<mark>", "</mark>")
+
+    def convert_abbr(self, el, text, parent_tags):
+        title = _one_line(el.get("title") or "").strip()
+        if not title or "_noformat" in parent_tags:
+            return text
+        return _wrap_inline(text, parent_tags, f'<abbr title="{_attribute_value(title)}">', "</abbr>")
+
+    def convert_span(self, el, text, parent_tags):
+        # the classic editor's underline (and its U button until WordPress 4.7)
+        style = el.get("style")
+        if style and "underline" in style and _UNDERLINE.search(style):
+            return self.convert_u(el, text, parent_tags)
+        return text
+
     convert_b = convert_strong
     convert_i = convert_em
 
@@ -614,6 +643,11 @@ def _stray_cell(text: str) -> str:
     return "\n\n" + _LEADING_BLANK_LINES.sub("", text).rstrip() + "\n\n"
 
 
+def _attribute_value(value: str) -> str:
+    """value in double quotes' HTML, as to_html prints it."""
+    return escape_text(value).replace('"', "&quot;")
+
+
 def _one_line(text: str) -> str:
     return _WHITE_SPACE_RUN.sub(" ", text).strip()
 
@@ -752,7 +786,7 @@ def _is_embed_quote(el) -> bool:
 
 # Elements that may stay HTML, and the test for each: embeds always; a table a pipe table cannot
 # hold; a figure with a caption or figures inside; a quote that is a social media embed.
-_ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object"))
+_ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object", "details"))
 _MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote", "pre"}
 
 

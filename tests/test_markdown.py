@@ -257,6 +257,39 @@ def test_strikethrough_stays_html_which_python_markdown_renders():
     assert md("<p><del><em>gone</em> now</del></p>") == "<del>*gone* now</del>\n"
 
 
+
+@pytest.mark.parametrize("html, markdown", [
+    ("<p>Read the <u>whole</u> thing</p>", "Read the <u>whole</u> thing\n"),
+    ('<p>Read the <span style="text-decoration: underline;">whole</span> thing</p>', "Read the <u>whole</u> thing\n"),
+    ('<p>a <span style="color: #ff0000;">red</span> word</p>', "a red word\n"),
+    ("<p>It was <mark>very</mark> loud</p>", "It was <mark>very</mark> loud\n"),
+    # the block editor's text colour: no highlight, and the old theme's colour goes
+    ('<p>It was <mark style="background-color:rgba(0, 0, 0, 0)" class="has-inline-color has-vivid-red-color">'
+     "red</mark></p>", "It was red\n"),
+    ('<p>The <abbr title="World Wide Web">WWW</abbr> and <abbr>NATO</abbr></p>',
+     'The <abbr title="World Wide Web">WWW</abbr> and NATO\n'),
+    ('<p><abbr title=\'say "hi" & <go>\'>hi</abbr></p>', '<abbr title="say &quot;hi&quot; &amp; &lt;go&gt;">hi</abbr>\n'),
+    ("<pre><code><u>x</u> <abbr title=y>z</abbr></code></pre>", "```\nx z\n```\n"),
+])
+def test_underline_highlight_and_abbreviations_stay_html(html, markdown):
+    assert md(html) == markdown
+
+
+def test_underline_highlight_and_abbreviations_render_as_written():
+    html = '<p><u>a</u> <mark><em>b</em></mark> <abbr title="x_y*z">HT</abbr> <u>*c*</u></p>'
+    assert render(md(html)) == '<p><u>a</u> <mark><em>b</em></mark> <abbr title="x_y*z">HT</abbr> <u>*c*</u></p>'
+
+
+def test_details_stay_a_disclosure_widget():
+    # the block editor's Details block (WordPress 6.3): flattened, the summary ran into the text after it
+    html = ('<details class="wp-block-details" open><summary>Is it <em>free</em>?</summary>'
+            "<p>Yes.</p><p>For [now].</p></details>")
+    assert md(html) == "<details open=\"\"><summary>Is it <em>free</em>?</summary><p>Yes.</p><p>For [now].</p></details>\n"
+    rendered = soup_of(render(md(html)))
+    assert rendered.details.summary.get_text() == "Is it free?"
+    assert [p.get_text() for p in rendered.details.find_all("p")] == ["Yes.", "For [now]."]
+
+
 @pytest.mark.parametrize("html, separated", [
     ('<ol><li>a</li></ol><p></p><ol start="5"><li>e</li></ol>', "1. a\n\n<!-- -->\n\n5. e\n"),
     ("<ul><li>a</li></ul>\n<ul><li>b</li></ul>", "- a\n\n<!-- -->\n\n- b\n"),

@@ -88,6 +88,17 @@ def test_first_real_category_wins_and_all_are_kept():
     assert m["wp_terms"] == {"Uncategorized": "uncategorized", "Arts & Crafts": "arts-crafts", "Wool": "wool"}
 
 
+def test_a_post_only_in_the_default_category_keeps_it():
+    # Pelican would file it under "misc"; WordPress showed "Uncategorized" (or the site's own name for it)
+    for name, slug in (("Uncategorized", "uncategorized"), ("Allgemein", "allgemein")):
+        terms = [[{"id": 1, "name": name, "slug": slug, "taxonomy": "category"}]]
+        m = meta(post(link="https://x.example/2024/07/a-post/", _embedded={"wp:term": terms}))
+        assert m["category"] == name and m["categories"] == [name]
+    terms = [[{"id": 1, "name": "Uncategorized", "slug": "uncategorized", "taxonomy": "category"}]]
+    m = meta(post(link="https://x.example/world-news/a-post/", _embedded={"wp:term": terms}))
+    assert m["category"] == "World News"  # the permalink's segment still says more
+
+
 def test_category_from_the_permalink_when_there_is_none():
     assert meta(post(link="https://x.example/world-news/a-post/"))["category"] == "World News"
     assert "category" not in meta(post(link="https://x.example/2024/07/a-post/"))
