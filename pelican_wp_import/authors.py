@@ -29,6 +29,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from .links import site_host
+
 SETTING = "WP_IMPORT_AUTHORS"
 CONTEXT_KEY = "author_profiles"
 SHORT_BIO_LIMIT = 220
@@ -158,8 +160,18 @@ def site_profiles(articles_generator, slug_of: Callable[[str], str]) -> dict[str
     unlisted = [item for name in _UNLISTED for item in getattr(articles_generator, name, None) or []]
     for slug, profile in gather_profiles(unlisted, slug_of, count=False).items():
         profiles.setdefault(slug, profile)
+    _unlink_this_site(profiles, articles_generator.settings.get("SITEURL"))
     apply_settings(profiles, articles_generator.settings.get(SETTING) or {}, slug_of)
     return profiles
+
+
+def _unlink_this_site(profiles: dict[str, AuthorProfile], site_url: object) -> None:
+    """No profile link to the address the site itself now answers at: a site that kept its old domain
+    sends the old author page's address to the new author page, which would link back to itself."""
+    host = site_host(site_url) if isinstance(site_url, str) else ""
+    for profile in profiles.values() if host else ():
+        if profile.profile_url and site_host(profile.profile_url) == host:
+            profile.profile_url = ""
 
 
 def _decorate_content(content, profiles: dict[str, AuthorProfile], slug_of) -> None:

@@ -306,6 +306,26 @@ author_bios:
     assert boxes == {"Ada Lovelace": "Ada, corrected by hand.", "Grace Hopper": "Grace Hopper, set by hand."}
 
 
+def test_a_site_that_keeps_its_old_domain_does_not_link_the_old_author_page(tmp_path):
+    # the build sends the old /by/ada/ to the new author page: linked from there, it would lead back
+    content = tmp_path / "content"
+    content.mkdir()
+    _post(content, "one.md", """
+title: One
+date: 2024-02-03 10:00:00+01:00
+authors: [Ada Lovelace]
+wp_link: https://www.ledger.example/2024/02/one/
+author_bios:
+  - {name: Ada Lovelace, bio: Ada Lovelace writes., url: "https://www.ledger.example/by/ada/", source: post}
+""")
+    for site_url, linked in (("https://ledger.example", []), ("https://ada.github.io/ledger", ["https://www.ledger.example/by/ada/"])):
+        out = build_site(content, tmp_path / "output", SITEURL=site_url, RELATIVE_URLS=True)
+        card = html(out / "author" / "ada-lovelace.html").select_one(".author-card")
+        assert [a["href"] for a in card.select("a.u-url")] == linked, site_url
+        data = json.loads(html(permalink_page(out, "https://www.ledger.example/2024/02/one/")).select_one("script[type='application/ld+json']").string)
+        assert data["author"][0].get("sameAs") == (linked[0] if linked else None), site_url
+
+
 def test_a_post_with_no_title_is_still_a_link_everywhere_it_is_listed(tmp_path):
     content = tmp_path / "content"
     content.mkdir()
