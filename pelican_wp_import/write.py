@@ -11,8 +11,8 @@ from pathlib import Path
 from stat import S_ISLNK
 
 from .frontmatter import dump
+from .links import site_host
 from .model import Converted, ImportProblem, where
-from .text import split_url
 
 MANIFEST = ".wp-import.json"
 
@@ -77,7 +77,7 @@ class OutputFolder:
             number += 1
             rel = f"{folder}{post.slug}-{number}.md"
         wp_id, link = post.metadata.get("wp_id"), post.metadata.get("wp_link")
-        key = (split_url(link).hostname or "" if isinstance(link, str) else "", wp_id)
+        key = (site_host(link) if isinstance(link, str) else "", wp_id)  # www.x.example is x.example
         earlier = self.placed_ids.get(key) if isinstance(wp_id, int) else None
         if earlier is not None:
             # the same post twice (in two files, or on two pages of a site that changed while it was

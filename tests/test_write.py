@@ -255,3 +255,8 @@ def test_the_same_post_twice_is_written_twice_and_named_as_such(capsys, tmp_path
     other = _source(tmp_path / "c", {**_post(1, "one"), "link": "https://other.example/one/"})
     assert main(["convert", str(first), str(other), "-o", str(tmp_path / "out2")]) == 0
     assert "slug 'one' is also used by" in capsys.readouterr().err
+    # www. or not, and the scheme, do not make another site
+    www = _source(tmp_path / "d", {**_post(1, "one"), "link": "https://www.same.example/one/"})
+    bare = _source(tmp_path / "e", {**_post(1, "one"), "link": "http://same.example/one/"})
+    assert main(["convert", str(www), str(bare), "-o", str(tmp_path / "out3")]) == 0
+    assert "the same post (id 1) was written as one.md already" in capsys.readouterr().err
