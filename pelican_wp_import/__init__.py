@@ -48,20 +48,29 @@ def link_between_posts(generators) -> None:
     """all_generators_finalized: links to another imported post's old address go to its new page."""
     from .crosslinks import link_imported_posts
 
-    everything = [c for g in generators for name in ("articles", "translations", "drafts", "hidden_articles",
-                                                     "pages", "hidden_pages", "draft_pages")
-                  for c in (getattr(g, name, None) or [])]
+    everything = _every_content(generators)
     if everything:
         link_imported_posts(everything, generators[0].context.setdefault("generated_content", {}))
 
 
+def _every_content(generators) -> list:
+    return [c for g in generators for name in ("articles", "translations", "drafts", "hidden_articles",
+                                               "pages", "hidden_pages", "draft_pages")
+            for c in (getattr(g, name, None) or [])]
+
+
 def keep_old_addresses(generators) -> None:
-    """all_generators_finalized: posts and pages take their old permalinks; every other old address is mapped."""
-    from .permalinks import apply_permalinks
+    """all_generators_finalized: posts and pages take their old permalinks; every other old address is
+    mapped, and the posts' links to those addresses go where they lead now."""
+    from .crosslinks import link_old_addresses
+    from .permalinks import BASE_SETTING, apply_permalinks
     from .redirects import prepare_redirects
 
     apply_permalinks(generators)
-    prepare_redirects(generators)
+    rules = prepare_redirects(generators)
+    if rules:
+        link_old_addresses(_every_content(generators), generators[0].context.setdefault("generated_content", {}),
+                           rules, generators[0].settings.get(BASE_SETTING, ""))
 
 
 def write_redirects(pelican) -> None:

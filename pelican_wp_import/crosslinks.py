@@ -4,12 +4,17 @@
 same here: every imported post is listed in Pelican's generated_content under an alias
 (wp-import/<id>), and each old address in a body becomes {filename}/wp-import/<id>, which Pelican
 then turns into the new URL (relative or absolute, as the settings say).
+
+Links to the old site's other pages (a category, a tag, an author, a date archive, a feed) go where
+the build's redirects send those addresses, by the same means: an alias (wp-import/address/<new
+address>) for each page they now lead to.
 """
 from __future__ import annotations
 
 import re
 
 from .links import PostIndex, may_be_a_post, replace_urls, site_host
+from .permalinks import base_path, old_path
 from .text import split_url
 
 ALIAS = "wp-import"
@@ -46,6 +51,46 @@ def link_imported_posts(contents: list, generated: dict) -> int:
             if target is not None:
                 fragment = split_url(href).fragment
                 mapping[href] = "{filename}/" + target + (f"#{fragment}" if fragment else "")
+        if mapping:
+            content._content = replace_urls(content._content, mapping)
+            changed += len(mapping)
+    return changed
+
+
+class Address:
+    """A page of the build that is no content (a category's, an archive, a feed), as {filename} links
+    find content in generated_content: by its url."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+
+def link_old_addresses(contents: list, generated: dict, rules: dict[str, str], old_base: object = "") -> int:
+    """Point links to the old site's addresses that the redirects map (old path -> new address) at
+    the new pages; the number of links changed. old_base: WP_IMPORT_OLD_BASE. Run after the links
+    between posts, or before: a link already made a {filename} link is no old address."""
+    base = base_path(old_base)
+    hosts = {site_host(c.wp_link) for c in contents if isinstance(getattr(c, "wp_link", None), str)} - {""}
+    changed = 0
+    for content in contents:
+        if not isinstance(getattr(content, "wp_link", None), str) or "href" not in content._content:
+            continue
+        mapping = {}
+        for match in _HREF.finditer(content._content):
+            href = match.group(2)
+            parts = split_url(href)
+            if parts.scheme in ("http", "https"):
+                if site_host(href) not in hosts:
+                    continue
+            elif parts.scheme or not href.startswith("/") or href.startswith("//"):
+                continue
+            path = old_path(href, base)
+            new = rules.get(path, rules.get(path + "/")) if path else None
+            if new is None:
+                continue
+            alias = f"{ALIAS}/address/{new}"
+            generated.setdefault(alias, Address(new))
+            mapping[href] = "{filename}/" + alias + (f"#{parts.fragment}" if parts.fragment else "")
         if mapping:
             content._content = replace_urls(content._content, mapping)
             changed += len(mapping)

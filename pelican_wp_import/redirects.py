@@ -170,8 +170,8 @@ def address_map(site: NewSite, old_base: str = "", category_base: str = "categor
     for path in SITE_FEEDS:
         rules.add(path, site.home.feed or site.home.pages[0])
     for base, listings in ((category_base, site.categories), (tag_base, site.tags), (AUTHOR_BASE, site.authors)):
-        for slug, listing in listings.items():
-            _listing_rules(rules, f"{base.strip('/')}/{slug}/", listing)
+        for slug, listing in listings.items():  # a slug that is not ASCII comes percent-encoded
+            _listing_rules(rules, f"{base.strip('/')}/{unquote(slug)}/", listing)
     for link, (kind, slug) in site.term_paths.items():
         listing = getattr(site, kind).get(slug)
         path = old_path(link, base_path(old_base))
@@ -262,10 +262,21 @@ def _nginx_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("$", "%24") + '"'
 
 
+def _spellings(path: str) -> list[str]:
+    """How a request may spell a path: nginx compares $request_uri as it came, and WordPress wrote
+    the escapes of its slugs in lower case (%c3%a9) where a browser that escapes a link writes %C3%A9."""
+    upper = encoded(path)
+    lower = _ESCAPE.sub(lambda m: m.group().lower(), upper)
+    return [upper] if lower == upper else [upper, lower]
+
+
+_ESCAPE = re.compile(r"%[0-9A-F]{2}")
+
+
 def nginx_map(rules: dict[str, str], ids: dict[str, str], site_url: str = "") -> str:
     """An nginx `map` of old request URIs to new addresses, for `return 301 $wp_redirect;`."""
     root = site_path(site_url)
-    pairs = [(encoded(f"{root}/{old}"), _absolute(new, root)) for old, new in sorted(rules.items())]
+    pairs = [(uri, _absolute(new, root)) for old, new in sorted(rules.items()) for uri in _spellings(f"{root}/{old}")]
     pairs += [(f"{root}/?{name}={post_id}", _absolute(new, root))
               for post_id, new in ids.items() for name in ID_PARAMETERS]
     body = "".join(f"    {_nginx_string(old)} {_nginx_string(new)};\n" for old, new in pairs)
@@ -435,6 +446,8 @@ def resolve_address(output: Path, address: str, site_url: str = "", ids_file: st
     it after following stubs, or a sentence saying why it does not resolve (starting with 'no ')."""
     output = Path(output)
     address = address.lstrip("/")
+    if not address.startswith("?"):
+        address = unquote(address)  # as a web server reads it: /tag/%c3%a9t%c3%a9/ is tag/été/
     if address.startswith("?"):
         query = parse_qs(address[1:])
         post_id = next((query[name][0] for name in ID_PARAMETERS if name in query), None)
@@ -598,15 +611,16 @@ def _profile_links(articles: list, built_authors: dict[str, Listing]) -> dict[st
 _PREPARED: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
-def prepare_redirects(generators) -> None:
-    """all_generators_finalized: the map of every old address; the id map's address for the theme."""
+def prepare_redirects(generators) -> dict[str, str]:
+    """all_generators_finalized: the map of every old address (returned; {} when there is none or
+    redirects are off); the id map's address for the theme."""
     site = site_from_generators(generators)
     if site is None or not any(e.link or e.wp_id is not None for e in site.entries):
-        return  # nothing came from WordPress: no old addresses
+        return {}  # nothing came from WordPress: no old addresses
     articles_generator = next(g for g in generators if hasattr(g, "articles") and hasattr(g, "categories"))
     settings = articles_generator.settings
     if not setting(settings, "WP_IMPORT_REDIRECTS"):
-        return
+        return {}
     rules = address_map(site, settings.get(BASE_SETTING, ""),
                         setting(settings, "WP_IMPORT_CATEGORY_BASE") or "category",
                         setting(settings, "WP_IMPORT_TAG_BASE") or "tag")
@@ -614,6 +628,7 @@ def prepare_redirects(generators) -> None:
     _PREPARED[id(settings)] = (rules, ids)
     if ids and setting(settings, "WP_IMPORT_IDS_MAP"):
         articles_generator.context[CONTEXT_KEY] = setting(settings, "WP_IMPORT_IDS_MAP")
+    return rules
 
 
 def write_prepared(pelican) -> None:

@@ -130,6 +130,15 @@ def test_address_map_of_every_old_address():
     }
 
 
+def test_a_slug_that_is_not_ascii_is_a_path_a_web_server_finds():
+    # WordPress gives such slugs percent-encoded; the stub's folder must be named by the decoded path
+    site = NewSite([], Listing(["index.html"]), "archives.html", tags={"%c3%a9t%c3%a9": Listing(["tag/ete.html"])},
+                   categories={"%c3%b3pini%c3%b3n": Listing(["category/opinion.html"])})
+    rules = address_map(site)
+    assert rules["tag/été/"] == "tag/ete.html" and rules["category/ópinión/"] == "category/opinion.html"
+    assert not any("%" in old for old in rules)
+
+
 def test_bases_and_old_folder_and_archives_when_there_are_no_period_pages():
     site = NewSite([Entry("a.html", "https://old.example/blog/topics/a/", 1)], Listing(["index.html"]),
                    "archives.html", categories={"n": Listing(["category/n.html"])}, dates=[date(2024, 1, 2)])
@@ -216,6 +225,7 @@ def test_nginx_map():
         '    default "";\n'
         '    "/category/news/" "/category/news.html";\n'
         '    "/news/%D0%BF%D1%80%D0%B8/" "/2023/09/%D0%BF%D1%80%D0%B8/";\n'
+        '    "/news/%d0%bf%d1%80%d0%b8/" "/2023/09/%D0%BF%D1%80%D0%B8/";\n'  # as WordPress wrote it
         '    "/?p=5" "/2023/09/05/ferry/";\n'
         '    "/?page_id=5" "/2023/09/05/ferry/";\n'
         "}\n")
@@ -490,3 +500,43 @@ def test_an_unreadable_old_link_does_not_stop_the_build(tmp_path):
     out = build_site(content, tmp_path / "output")
     assert len([p for p in out.rglob("index.html") if not is_stub(p) and p.parent != out]) >= 1
     assert (out / "link-unreadable.html").exists() or any(out.rglob("link-unreadable*"))
+
+
+def test_addresses_that_are_not_ascii_resolve_as_a_browser_sends_them(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "hello.md").write_text(
+        "---\ntitle: Привет\ndate: 2024-01-03 10:00:00+00:00\nslug: privet\ncategory: Ópinión\ncategories: [Ópinión]\ntags: [Été]\n"
+        "wp_link: https://site.example/2024/01/03/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82/\n"
+        "wp_terms: {Ópinión: \"%c3%b3pini%c3%b3n\", Été: \"%c3%a9t%c3%a9\"}\n---\n\nBody.\n", encoding="utf-8")
+    out = build_site(content, tmp_path / "output")
+    assert (out / "tag" / "été" / "index.html").is_file()
+    encoded_forms = ["tag/%c3%a9t%c3%a9/", "tag/%C3%A9t%C3%A9/", "category/%c3%b3pini%c3%b3n/",
+                     "2024/01/03/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82/"]
+    assert check_addresses(out, encoded_forms + ["tag/été/", "2024/01/03/привет/"]) == []
+    assert resolve_address(out, "tag/%c3%a9t%c3%a9/") == "tag/ete.html"
+    assert check_addresses(out, ["tag/%c3%a9/"]) == ["tag/%c3%a9/: no file tag/é/index.html"]
+
+
+def test_links_to_the_old_site_s_lists_go_to_the_new_ones(tmp_path):
+    # a category, a tag, a month, the feed: their old addresses would lead to the old site, gone or not
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-03 10:00:00+00:00\ncategory: News\ncategories: [News]\ntags: [Blue]\n"
+        "wp_link: https://www.site.example/2024/01/03/a/\nwp_id: 1\nwp_terms: {News: news, Blue: blue}\n---\n\n"
+        "See [news](https://site.example/category/news/#top), [blue](https://www.site.example/tag/blue), "
+        "[January](/2024/01/), [feed](https://site.example/feed/), [elsewhere](https://other.example/tag/blue/) "
+        "and [the shop](https://site.example/shop/).\n", encoding="utf-8")
+    for site_url, root in (("", "../../../../"), ("https://new.example/blog", "https://new.example/blog/")):
+        out = build_site(content, tmp_path / "output", SITEURL=site_url, RELATIVE_URLS=not site_url)
+        body = html(out / "2024" / "01" / "03" / "a" / "index.html").select_one(".e-content")
+        assert [a["href"] for a in body.select("a")] == [
+            root + "category/news.html#top", root + "tag/blue.html", root + "archives/2024/01.html",
+            root + "feeds/all.atom.xml",
+            "https://other.example/tag/blue/",  # another site's
+            "https://site.example/shop/",  # no address the old site is known to have had: left as it is
+        ], site_url
+    off = build_site(content, tmp_path / "off", WP_IMPORT_REDIRECTS=False)
+    body = html(off / "2024" / "01" / "03" / "a" / "index.html").select_one(".e-content")
+    assert body.select("a")[0]["href"] == "https://site.example/category/news/#top"
