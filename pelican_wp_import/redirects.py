@@ -33,6 +33,7 @@ import math
 import os
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -150,12 +151,19 @@ def _listing_rules(rules: _Rules, prefix: str, listing: Listing) -> None:
 
 
 def _date_rules(rules: _Rules, site: NewSite) -> None:
-    """/YYYY/, /YYYY/MM/, /YYYY/MM/DD/: the nearest period archive the site has, else the archives."""
+    """/YYYY/, /YYYY/MM/, /YYYY/MM/DD/ and their /page/N/: the nearest period archive the site has
+    (one page, as Pelican writes them), else the archives."""
+    posts = Counter()
+    for day in site.dates:
+        posts.update([(day.year,), (day.year, day.month), (day.year, day.month, day.day)])
     for day in sorted(set(site.dates), reverse=True):
         keys = [(day.year,), (day.year, day.month), (day.year, day.month, day.day)]
         for depth in range(1, 4):
             found = next((site.periods[k] for k in reversed(keys[:depth]) if k in site.periods), site.archives)
-            rules.add("/".join(f"{n:02d}" for n in keys[depth - 1]) + "/", found)
+            path = "/".join(f"{n:02d}" for n in keys[depth - 1]) + "/"
+            rules.add(path, found)
+            for number in range(2, math.ceil(posts[keys[depth - 1]] / WORDPRESS_PER_PAGE) + 1):
+                rules.add(f"{path}page/{number}/", found)
 
 
 def address_map(site: NewSite, old_base: str = "", category_base: str = "category", tag_base: str = "tag"

@@ -130,6 +130,17 @@ def test_address_map_of_every_old_address():
     }
 
 
+def test_a_date_archive_s_later_pages_go_to_the_period_page():
+    # WordPress showed 10 posts a page: 25 posts of March 2024 were /2024/03/page/2/ and /page/3/
+    days = [date(2024, 3, 1 + n % 28) for n in range(25)] + [date(2024, 4, 2)]
+    site = NewSite([], Listing(["index.html"]), "archives.html", periods={(2024, 3): "archives/2024/03.html"},
+                   dates=days)
+    rules = address_map(site)
+    assert rules["2024/03/page/2/"] == rules["2024/03/page/3/"] == "archives/2024/03.html"
+    assert "2024/03/page/4/" not in rules and "2024/04/page/2/" not in rules
+    assert rules["2024/page/3/"] == "archives.html" and "2024/page/4/" not in rules  # 26 posts that year
+
+
 def test_a_slug_that_is_not_ascii_is_a_path_a_web_server_finds():
     # WordPress gives such slugs percent-encoded; the stub's folder must be named by the decoded path
     site = NewSite([], Listing(["index.html"]), "archives.html", tags={"%c3%a9t%c3%a9": Listing(["tag/ete.html"])},
