@@ -269,6 +269,23 @@ def test_article_lines_keep_a_readable_measure(visit, width):
     assert lengths and all(55 <= n <= 80 for n in lengths), lengths
 
 
+# For each paragraph of the body after a block that is not a heading: the block's tag, and the space
+# between them in ems of the paragraph's text.
+PARAGRAPH_GAPS = """() => [...document.querySelectorAll('.e-content > p')].filter(p => p.previousElementSibling
+    && !/^H[1-6]$/.test(p.previousElementSibling.tagName)).map(p => {
+  const before = p.previousElementSibling, size = parseFloat(getComputedStyle(p).fontSize);
+  return [before.tagName, (p.getBoundingClientRect().top - before.getBoundingClientRect().bottom) / size]; })"""
+
+
+def test_a_paragraph_after_a_list_or_a_picture_is_set_apart(visit):
+    # the budget article's list ran straight into the next paragraph: no space at all
+    gaps = []
+    for name in ("article", "article-table", "article-footnotes"):
+        gaps += visit(1280).open(PAGES[name]).evaluate(PARAGRAPH_GAPS)
+    assert {"UL", "FIGURE", "BLOCKQUOTE"} <= {tag for tag, _ in gaps}
+    assert all(gap >= 0.9 for _, gap in gaps), gaps
+
+
 # --- hostile content ------------------------------------------------------------------------------
 
 # Each payload, if it ever ran, sets window.__pwned and the page's title, or opens a dialog; most
