@@ -215,6 +215,7 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
     except OSError as exc:
         print(f"error: {output}: {unusable_output(output, exc)}", file=sys.stderr)
         return 1
+    out.addresses.update(_old_site_addresses())
     tally = Tally(errors=len(missing))
     reporter = Reporter(len(files), quiet)
     recorder = Recorder(out, tally, reporter)
@@ -240,6 +241,15 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
                   f"take them for files written by hand): {exc.strerror or exc}", file=sys.stderr)
     print(tally.summary(), file=sys.stderr)
     return 1 if tally.errors else 0
+
+
+def _old_site_addresses() -> dict[str, dict]:
+    """The addresses the sidecars know and no post may hold, kept in the manifest for the build."""
+    if not any(s.categories or s.tags or s.users or s.media for s in _SIDECARS.values()):
+        return {}
+    from .oldsite import as_records, from_sidecars  # noqa: PLC0415 - see load_converter
+
+    return as_records([address for sidecars in _SIDECARS.values() for address in from_sidecars(sidecars)])
 
 
 def output_problem(output: Path) -> str:

@@ -111,6 +111,9 @@ class NewSite:
     periods: dict[tuple, str] = field(default_factory=dict)  # (y,), (y, m), (y, m, d) -> period archive
     dates: list[date] = field(default_factory=list)  # every post's date
     profiles: dict[str, str] = field(default_factory=dict)  # a bio's "More about" link on the old site -> author page
+    # the old site's archives that no post names (from its /categories, /tags, /users): old link -> listing
+    old_listings: dict[str, Listing] = field(default_factory=dict)
+    attachments: dict[str, int] = field(default_factory=dict)  # an attachment page's old link -> its post's id
 
 
 def _target_file(url: str) -> str:
@@ -185,6 +188,15 @@ def address_map(site: NewSite, old_base: str = "", category_base: str = "categor
         path = old_path(link, base_path(old_base))
         if listing is not None and path:
             _listing_rules(rules, path if path.endswith("/") else path + "/", listing)
+    for link, listing in site.old_listings.items():
+        path = old_path(link, base_path(old_base))
+        if path:
+            _listing_rules(rules, _folder(path), listing)
+    posts = id_map(site.entries)
+    for link, post in site.attachments.items():  # the page of a picture: the post it was uploaded to
+        path = old_path(link, base_path(old_base))
+        if path and str(post) in posts:
+            rules.add(path, posts[str(post)])
     _date_rules(rules, site)
     return dict(rules)
 
@@ -591,8 +603,11 @@ def site_from_generators(generators) -> NewSite | None:
     built_authors = _built(articles_generator.authors, settings, "author", "AUTHOR_FEED")
     periods = {tuple(p["period_num"]): p["url"]
                for group in (getattr(articles_generator, "period_archives", None) or {}).values() for p in group}
+    contents = [c for g in generators for name in LISTED for c in getattr(g, name, None) or []]
+    old_listings, attachments = _old_site(contents, settings, archives, {
+        "category": (built_categories, built_tags), "tag": (built_tags, built_categories), "author": (built_authors,)})
     return NewSite(
-        entries=[entry_of(c) for g in generators for name in LISTED for c in getattr(g, name, None) or []],
+        entries=[entry_of(c) for c in contents],
         home=home, archives=archives,
         categories=_pointed(_wordpress_slugs(articles, "wp_terms", "categories"), built_categories, built_tags,
                             fallback=archives),
@@ -600,7 +615,25 @@ def site_from_generators(generators) -> NewSite | None:
         authors=_pointed(_wordpress_slugs(articles, "wp_authors"), built_authors, fallback=archives),
         term_paths=_term_paths(articles),
         periods=periods, dates=[a.date.date() for a in articles if getattr(a, "date", None)],
-        profiles=_profile_links(articles, built_authors))
+        profiles=_profile_links(articles, built_authors), old_listings=old_listings, attachments=attachments)
+
+
+def _old_site(contents: list, settings: dict, archives: str, built: dict[str, tuple]) -> tuple[dict, dict]:
+    """The old site's archives that no post names, each to the new page of that name (else the
+    archives), and its attachment pages' posts: from the manifests and sidecars beside the posts."""
+    from .oldsite import in_build  # noqa: PLC0415
+    from .write import MANIFEST  # noqa: PLC0415
+
+    sources = {Path(c.source_path) for c in contents
+               if getattr(c, "source_path", None) and (getattr(c, "wp_link", None) or getattr(c, "wp_id", None))}
+    listings, attachments = {}, {}
+    for address in in_build(sources, Path(settings.get("PATH") or "."), MANIFEST) if sources else ():
+        if address.kind == "attachment":
+            attachments[address.link] = address.post
+        else:
+            found = next((pages[address.name] for pages in built[address.kind] if address.name in pages), None)
+            listings[address.link] = found or Listing([archives])
+    return listings, attachments
 
 
 def _profile_links(articles: list, built_authors: dict[str, Listing]) -> dict[str, str]:

@@ -97,7 +97,8 @@ def folder_stamp(folder: Path) -> tuple:
 
 @functools.lru_cache(maxsize=64)
 def _cached_sidecars(folder: str, stamp: tuple) -> Sidecars:
-    return sidecars_for(Path(folder))
+    # the stamp names the sidecar files: the folder's other files need no second look
+    return sidecars_for(Path(folder), [Path(entry[0]) for entry in stamp[1:]]) if stamp else sidecars_for(Path(folder))
 
 
 def cached_sidecars(folder: Path) -> Sidecars:

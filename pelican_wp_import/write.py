@@ -41,19 +41,21 @@ class OutputFolder:
         self.placed_ids: dict[tuple[str, int], str] = {}  # (site's host, WordPress id) -> file, this run
         self.manifest: dict[str, str] = self._read_manifest("files")
         self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
+        # the old site's addresses no post holds (see oldsite.py): old link -> what it was
+        self.addresses: dict[str, dict] = self._read_manifest("addresses", dict)
         remove_temporary_files(self.root)
         # a folder that held nothing but dot files when the run began holds no file this run did not
         # write: no need to look before writing each new file (a first convert or fetch)
         self.fresh = not any(not name.startswith(".") for name in os.listdir(self.root))
         self.written: set[str] = set()
 
-    def _read_manifest(self, key: str) -> dict[str, str]:
+    def _read_manifest(self, key: str, kind: type = str) -> dict:
         try:
             data = json.loads((self.root / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError):
             return {}
         files = data.get(key) if isinstance(data, dict) else None
-        return {k: v for k, v in files.items() if isinstance(v, str)} if isinstance(files, dict) else {}
+        return {k: v for k, v in files.items() if isinstance(v, kind)} if isinstance(files, dict) else {}
 
     @property
     def manifest_path(self) -> Path:
@@ -62,9 +64,12 @@ class OutputFolder:
     def save_manifest(self) -> None:
         data = {"note": "written by pelican-wp-import: the sha256 of each file as it wrote it, so that a "
                         "file edited since is never overwritten without --force; and the post each file "
-                        "holds, so that a later run never gives its name to another post",
+                        "holds, so that a later run never gives its name to another post; and the old site's "
+                        "addresses that no post holds (archives, attachment pages), which a build redirects",
                 "files": dict(sorted(self.manifest.items())),
                 "posts": dict(sorted(self.owners.items()))}
+        if self.addresses:
+            data["addresses"] = dict(sorted(self.addresses.items()))
         atomic_write(self.manifest_path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
     def place(self, post: Converted) -> tuple[str, list[str]]:

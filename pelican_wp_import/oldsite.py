@@ -1,0 +1,99 @@
+"""The old site's addresses that no post carries: the archive of every category, tag and user it
+listed, and the attachment page of every picture, from the /categories, /tags, /users and /media
+responses saved beside the posts.
+
+A post's own terms and byline already give the archives it appears in; a category whose posts were
+not all exported, a user who only wrote pages, and attachment pages (WordPress made one for every
+upload, and search engines kept them) are known only here. `convert` keeps them in its manifest;
+a build that reads the JSON directly finds the same responses beside the posts.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .resolve import Sidecars, as_int
+from .text import plain_text
+
+MANIFEST_KEY = "addresses"
+# Sidecar table -> the kind of page its items' links are.
+_KINDS = (("categories", "category"), ("tags", "tag"), ("users", "author"), ("media", "attachment"))
+
+
+@dataclass(frozen=True)
+class OldAddress:
+    link: str
+    kind: str  # category, tag, author or attachment
+    name: str = ""  # the term's or user's name, as the posts' metadata spells it
+    post: int | None = None  # an attachment's post (its WordPress id)
+
+
+def from_sidecars(sidecars: Sidecars) -> list[OldAddress]:
+    from .bios import display_name  # noqa: PLC0415 - lxml, which fetch's main process does without
+
+    found = []
+    for table, kind in _KINDS:
+        for item in getattr(sidecars, table).values():
+            link = item.get("link")
+            if not isinstance(link, str) or not link.startswith(("http://", "https://", "/")):
+                continue
+            if kind == "attachment":
+                post = as_int(item.get("post"))
+                if post:
+                    found.append(OldAddress(link, kind, post=post))
+                continue
+            name = plain_text(item.get("name")) if isinstance(item.get("name"), str) else ""
+            if name.strip():
+                found.append(OldAddress(link, kind, display_name(name) if kind == "author" else name))
+    return found
+
+
+def as_records(addresses: list[OldAddress]) -> dict[str, dict]:
+    """old link -> what it was, for the manifest (JSON)."""
+    records = {}
+    for address in addresses:
+        record = {"kind": address.kind}
+        if address.name:
+            record["name"] = address.name
+        if address.post is not None:
+            record["post"] = address.post
+        records[address.link] = record
+    return records
+
+
+def from_records(records: object) -> list[OldAddress]:
+    """The manifest's records; anything malformed (a hand edit) is passed over."""
+    found = []
+    for link, record in records.items() if isinstance(records, dict) else ():
+        if not isinstance(record, dict) or record.get("kind") not in {kind for _, kind in _KINDS}:
+            continue
+        name = record.get("name") if isinstance(record.get("name"), str) else ""
+        found.append(OldAddress(str(link), record["kind"], name, as_int(record.get("post"))))
+    return found
+
+
+def in_build(sources: set[Path], content_root: Path, manifest_name: str) -> list[OldAddress]:
+    """What the folders of a build's imported content (sources: their files) say: the manifest of a
+    `convert` run in the folder or above it, up to the content root, and the sidecars beside JSON posts."""
+    from .sources import cached_sidecars  # noqa: PLC0415 - the reader's, read once per change of a folder
+
+    found: dict[str, OldAddress] = {}
+    manifests = set()
+    root = content_root.resolve()
+    for folder in sorted({source.resolve().parent for source in sources}):
+        for place in [folder, *folder.parents]:
+            manifests.add(place / manifest_name)
+            if place == root or root not in place.parents:
+                break
+    for folder in sorted({source.resolve().parent for source in sources if source.suffix == ".json"}):
+        for address in from_sidecars(cached_sidecars(folder)):
+            found.setdefault(address.link, address)
+    for manifest in sorted(manifests):
+        try:
+            data = json.loads(manifest.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        for address in from_records(data.get(MANIFEST_KEY) if isinstance(data, dict) else None):
+            found.setdefault(address.link, address)
+    return list(found.values())
