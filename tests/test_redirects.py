@@ -159,13 +159,19 @@ def test_bases_and_old_folder_and_archives_when_there_are_no_period_pages():
     assert rules["feed/"] == "index.html"  # no feed: the home page
 
 
-def test_a_child_category_s_address_and_a_base_of_the_site_s_own_are_kept(tmp_path):
+def _site_of_one_post(tmp_path: Path, front: str, body: str = "Body.") -> Path:
+    """A content folder holding one Markdown post."""
     content = tmp_path / "content"
     content.mkdir()
-    (content / "a.md").write_text(
-        "---\ntitle: A\ndate: 2024-01-02 10:00:00+00:00\nslug: a\nwp_id: 3\ncategory: Apple Event\n"
+    (content / "a.md").write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
+    return content
+
+
+def test_a_child_category_s_address_and_a_base_of_the_site_s_own_are_kept(tmp_path):
+    content = _site_of_one_post(
+        tmp_path, "title: A\ndate: 2024-01-02 10:00:00+00:00\nslug: a\nwp_id: 3\ncategory: Apple Event\n"
         "categories: [Apple Event]\ntags: [Cities]\nwp_terms: {Apple Event: apple-event, Cities: cities}\n"
-        "wp_term_paths: {Apple Event: /category/liveblogs/apple-event/, Cities: /wp-tag/cities/}\n---\n\nBody.\n")
+        "wp_term_paths: {Apple Event: /category/liveblogs/apple-event/, Cities: /wp-tag/cities/}\n")
     out = build_site(content, tmp_path / "output")
     assert resolve_address(out, "category/liveblogs/apple-event/") == "category/apple-event.html"
     assert resolve_address(out, "category/apple-event/") == "category/apple-event.html"  # as before
@@ -514,12 +520,10 @@ def test_an_unreadable_old_link_does_not_stop_the_build(tmp_path):
 
 
 def test_addresses_that_are_not_ascii_resolve_as_a_browser_sends_them(tmp_path):
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "hello.md").write_text(
-        "---\ntitle: Привет\ndate: 2024-01-03 10:00:00+00:00\nslug: privet\ncategory: Ópinión\ncategories: [Ópinión]\ntags: [Été]\n"
-        "wp_link: https://site.example/2024/01/03/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82/\n"
-        "wp_terms: {Ópinión: \"%c3%b3pini%c3%b3n\", Été: \"%c3%a9t%c3%a9\"}\n---\n\nBody.\n", encoding="utf-8")
+    content = _site_of_one_post(
+        tmp_path, "title: Привет\ndate: 2024-01-03 10:00:00+00:00\nslug: privet\ncategory: Ópinión\n"
+        "categories: [Ópinión]\ntags: [Été]\nwp_link: https://site.example/2024/01/03/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82/\n"
+        "wp_terms: {Ópinión: \"%c3%b3pini%c3%b3n\", Été: \"%c3%a9t%c3%a9\"}\n")
     out = build_site(content, tmp_path / "output")
     assert (out / "tag" / "été" / "index.html").is_file()
     encoded_forms = ["tag/%c3%a9t%c3%a9/", "tag/%C3%A9t%C3%A9/", "category/%c3%b3pini%c3%b3n/",
@@ -531,14 +535,12 @@ def test_addresses_that_are_not_ascii_resolve_as_a_browser_sends_them(tmp_path):
 
 def test_links_to_the_old_site_s_lists_go_to_the_new_ones(tmp_path):
     # a category, a tag, a month, the feed: their old addresses would lead to the old site, gone or not
-    content = tmp_path / "content"
-    content.mkdir()
-    (content / "a.md").write_text(
-        "---\ntitle: A\ndate: 2024-01-03 10:00:00+00:00\ncategory: News\ncategories: [News]\ntags: [Blue]\n"
-        "wp_link: https://www.site.example/2024/01/03/a/\nwp_id: 1\nwp_terms: {News: news, Blue: blue}\n---\n\n"
+    content = _site_of_one_post(
+        tmp_path, "title: A\ndate: 2024-01-03 10:00:00+00:00\ncategory: News\ncategories: [News]\ntags: [Blue]\n"
+        "wp_link: https://www.site.example/2024/01/03/a/\nwp_id: 1\nwp_terms: {News: news, Blue: blue}\n",
         "See [news](https://site.example/category/news/#top), [blue](https://www.site.example/tag/blue), "
         "[January](/2024/01/), [feed](https://site.example/feed/), [elsewhere](https://other.example/tag/blue/) "
-        "and [the shop](https://site.example/shop/).\n", encoding="utf-8")
+        "and [the shop](https://site.example/shop/).")
     for site_url, root in (("", "../../../../"), ("https://new.example/blog", "https://new.example/blog/")):
         out = build_site(content, tmp_path / "output", SITEURL=site_url, RELATIVE_URLS=not site_url)
         body = html(out / "2024" / "01" / "03" / "a" / "index.html").select_one(".e-content")
