@@ -321,7 +321,10 @@ class WordPressConverter:
             return "\n"
         # each line quoted, the first line's indentation kept (it may make a code block)
         quoted = _prefix_lines(text, "> ", ">")
-        return f"\n{quoted}\n\n"
+        # two quotes one after the other: Python-Markdown reads them as one (CommonMark does not)
+        between = _SEPARATOR if _follows_one_of(el, ("blockquote",)) else ""
+        # a blank line before: in a list item, "> " right under the item's text is read as more of that text
+        return f"\n\n{between}{quoted}\n\n"
 
     def convert_cite(self, el, text, parent_tags):
         parent = el.getparent()
@@ -352,7 +355,7 @@ class WordPressConverter:
         before_paragraph = following is not None and getattr(following, "tag", None) not in ("ul", "ol")
         # two lists one after the other would be read as one (the second's numbering and kind lost): an
         # HTML comment between them ends the first, in Python-Markdown and CommonMark alike
-        between = "<!-- -->\n\n" if _follows_a_list(el) else ""
+        between = _SEPARATOR if _follows_one_of(el, ("ul", "ol")) else ""
         return "\n\n" + between + text + ("\n" if before_paragraph else "")
 
     def convert_ol(self, el, text, parent_tags):
@@ -492,8 +495,8 @@ class WordPressConverter:
         src = markdown_url(src.strip()) if src else ""
         title = _one_line(el.get("title") or "")
         alt = markdown_alt(el.get("alt") or "")
-        if "_inline" in parent_tags:
-            return alt
+        if "_inline" in parent_tags and not src:
+            return alt  # a heading's or a cell's picture with no address: its words
         return _entity_quoted_title(f"![{alt}]({src}{_title_part(title)})", title)
 
     def convert_a(self, el, text, parent_tags):
@@ -790,14 +793,14 @@ _ALWAYS_HTML = frozenset(("iframe", "video", "audio", "object", "details"))
 _MAYBE_KEPT_AS_HTML = _ALWAYS_HTML | {"table", "figure", "blockquote", "pre"}
 
 
-def _follows_a_list(el) -> bool:
-    """Whether a list comes right before el, with nothing that shows in between (white space, empty
-    paragraphs and spacers)."""
+def _follows_one_of(el, names: tuple[str, ...]) -> bool:
+    """Whether an element of one of these names comes right before el, with nothing that shows in
+    between (white space, empty paragraphs and spacers)."""
     for item in items_before(el):
         if item.__class__ is str:
             if item.strip():
                 return False
-        elif item.tag in ("ul", "ol"):
+        elif item.tag in names:
             return True
         elif item.tag not in ("p", "div", "br", "span") or text_of(item).strip() \
                 or next(item.iterdescendants("img", "iframe", "video", "audio", "hr", "table"), None) is not None:
@@ -813,8 +816,8 @@ def kept_as_html(el) -> bool:
         return not is_simple_table(el)
     if name == "figure":
         return "gallery" in classes(el) or _holds(el, ("figcaption", "figure"))
-    if name == "pre":  # a code block would keep a link's text and lose where it points
-        return any(a.get("href") for a in el.iterdescendants("a"))
+    if name == "pre":  # a code block would keep a link's text and lose where it points, and lose pictures
+        return any(a.get("href") for a in el.iterdescendants("a")) or _holds(el, ("img",))
     return name == "blockquote" and _is_embed_quote(el)
 
 
@@ -900,6 +903,9 @@ def raw_block(el, parent_tags=frozenset()) -> str:
 
 
 _BLANK_LINES_IN_HTML = re.compile(r"\n\s*\n")
+# Between two lists or two quotes that Markdown would read as one: an HTML comment ends the first, in
+# Python-Markdown and CommonMark alike.
+_SEPARATOR = "<!-- -->\n\n"
 _PER_THREAD = threading.local()
 
 

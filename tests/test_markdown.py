@@ -327,6 +327,27 @@ def test_nested_blockquote():
                                 "<p>Outer again.</p>\n</blockquote>")
 
 
+
+def test_quotes_one_after_another_stay_apart():
+    # Python-Markdown reads "> a", a blank line, "> b" as one quote: three quotes and their
+    # attributions became one (found by convert --verify on the synthetic corpus)
+    html = ('<blockquote class="wp-block-quote"><p>First.</p><cite>Ann</cite></blockquote>\n\n'
+            '<blockquote class="wp-block-quote"><p>Second.</p><cite>Bo</cite></blockquote>'
+            "<p></p><blockquote><p>Third.</p></blockquote>")
+    assert md(html) == ("> First.\n>\n> <cite>Ann</cite>\n\n<!-- -->\n\n> Second.\n>\n> <cite>Bo</cite>\n\n"
+                        "<!-- -->\n\n> Third.\n")
+    assert render(md(html)).count("<blockquote>") == 3
+    nested = "<blockquote><p>Outer.</p><blockquote><p>x</p></blockquote><blockquote><p>y</p></blockquote></blockquote>"
+    assert render(md(nested)).count("<blockquote>") == 3
+
+
+def test_a_quote_right_after_a_list_item_s_words_is_a_quote():
+    # "- Item\n    > words" reads as the item's text, ">" and all
+    html = "<ul><li>Item<blockquote><p>Quoted.</p></blockquote></li></ul>"
+    assert md(html) == "- Item\n\n    > Quoted.\n"
+    assert "<blockquote>\n<p>Quoted.</p>" in render(md(html)) and "&gt;" not in render(md(html))
+
+
 # --- footnotes -------------------------------------------------------------------------------------
 
 FOOTNOTES = ('<p>A claim.<sup data-fn="abc" class="fn"><a href="#abc" id="abc-link">1</a></sup> '

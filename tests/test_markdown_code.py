@@ -133,3 +133,10 @@ def test_preformatted_text_with_links_stays_html_and_keeps_its_addresses_and_bla
                                 '    then *this*</pre>\n\n<p>After</p>')
     # without a link it is a code block, as before
     assert md("<pre>plain &lt;b&gt;</pre>") == "```\nplain <b>\n```\n"
+
+
+def test_preformatted_text_with_a_picture_stays_html():
+    # a code block keeps text only: the picture was gone
+    html = '<pre>line one\n<img src="https://x.example/a.png" alt="A">\nline two</pre>'
+    assert md(html) == '<pre>line one\n<img alt="A" src="https://x.example/a.png"/>\nline two</pre>\n'
+    assert render(md(html)).count("<img") == 1

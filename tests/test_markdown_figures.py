@@ -19,9 +19,14 @@ def test_alt_text_that_looks_like_markup_stays_alt_text():
     assert _soup(md(html)).img["alt"] == "a] [b `c` C:\\d &amp; <script>alert(1)</script> <b>"
 
 
-def test_image_in_a_heading_keeps_its_alt_text_as_text():
+def test_image_in_a_heading_stays_an_image():
+    # it became its alt text (markdownify's way), and the picture was gone (found by --verify's measure)
+    html = "<h2><img src='https://x.example/flag.png' alt='Flag'> Norway</h2>"
+    assert md(html) == "## ![Flag](https://x.example/flag.png) Norway\n"
+    assert render(md(html)) == '<h2><img alt="Flag" src="https://x.example/flag.png"> Norway</h2>'
     html = "<h2><img src='x.jpg' alt='&lt;script&gt;alert(1)&lt;/script&gt;'> Title</h2>"
-    assert md(html) == "## &lt;script>alert(1)&lt;/script> Title\n"
+    assert md(html) == "## ![&lt;script>alert(1)&lt;/script>](x.jpg) Title\n"
+    assert md("<h3><img alt='Only words'> here</h3>") == "### Only words here\n"  # no address: its words
 
 
 def test_image_with_a_script_address_keeps_no_address():
