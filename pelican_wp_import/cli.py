@@ -48,6 +48,8 @@ class Tally:
     errors: int = 0
     images: int | None = None  # images in the content folder, when they were asked for
     images_failed: int = 0
+    verified: int | None = None  # posts checked whole by --verify, when it was asked for
+    verify_failed: int = 0
 
     def summary(self) -> str:
         line = (f"{self.converted} posts converted ({self.written} written, {self.unchanged} unchanged, "
@@ -55,6 +57,8 @@ class Tally:
                 f"{self.errors} errors")
         if self.images is not None:
             line += f"; {self.images} images in place, {self.images_failed} not downloaded"
+        if self.verified is not None:
+            line += f"; verified: {self.verified} posts whole, {self.verify_failed} lost something"
         return line
 
 
@@ -119,6 +123,9 @@ def add_conversion_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-sanitize", action="store_true",
                         help="keep the posts' HTML as it is (by default scripts, event handlers, forms and "
                              "iframes from unknown hosts are removed, each removal a warning)")
+    parser.add_argument("--verify", action="store_true",
+                        help="render each post's Markdown again as Pelican does and report any post that lost "
+                             "words, images, links, embeds, tables, code, list items, quotes, headings or captions")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors and the summary only")
 
 
@@ -185,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def options_from_args(args: argparse.Namespace) -> Options:
     """How posts are mapped, as convert's and fetch's flags ask."""
-    return Options(private=args.private, exclude_types=tuple(args.exclude_type), sanitize=not args.no_sanitize)
+    return Options(private=args.private, exclude_types=tuple(args.exclude_type), sanitize=not args.no_sanitize,
+                   verify=args.verify)
 
 
 def run_convert(sources: list[str], output: Path, options: Options, force: bool = False, jobs: int = 0,
@@ -486,6 +494,9 @@ class Recorder:
             self.tally.errors += 1
             self.reporter.say(f"error: {where(result.source, result.post_id)}{result.reason}")
         elif isinstance(result, Converted):
+            if result.verified is not None:
+                self.tally.verified = (self.tally.verified or 0) + result.verified
+                self.tally.verify_failed += not result.verified
             placed = self.out.place(result)
             self.index.add(result.metadata, placed[0])
             if result.links or result.media:

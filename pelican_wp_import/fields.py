@@ -34,6 +34,7 @@ class Options:
     media: bool = False  # point images at the address worth downloading and list them
     sanitize: bool = True  # hostile markup out of content and excerpts (sanitize.py)
     iframe_hosts: tuple[str, ...] = IFRAME_HOSTS  # iframes kept when sanitising
+    verify: bool = False  # measure each post's Markdown against its HTML (verify.py)
     extra: dict = field(default_factory=dict)
 
 

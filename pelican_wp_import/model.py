@@ -100,6 +100,7 @@ class Converted:
     body_at: int = 0
     links: list[str] = field(default_factory=list)  # addresses in the body that may be other posts
     media: list = field(default_factory=list)  # MediaRef of each image to download, when asked
+    verified: bool | None = None  # --verify: whether the Markdown kept the whole post; None when not asked
 
     def body(self) -> str:
         """The Markdown body."""

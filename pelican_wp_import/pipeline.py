@@ -55,6 +55,11 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     bios = extract_bios(cleaned.root, known)
     links = link_candidates(cleaned.links, link_of(post.data.get("link")))
     media = prepare_images(cleaned.root) if options.media else []
+    measured = None
+    if options.verify:
+        from .verify import measure  # noqa: PLC0415 - Python-Markdown and difflib, for a run that verifies
+
+        measured = measure(cleaned.root)
     body = to_markdown(cleaned.root)
     summary = ""
     if cleaned.has_more:
@@ -65,6 +70,13 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
         summary = excerpt
     if not body.strip():
         post.warnings.append("post has no body text")
+    lost = ""
+    if measured is not None:
+        from .verify import losses  # noqa: PLC0415
+
+        lost = losses(measured, body)
+    if lost:
+        post.warnings.append(f"--verify: the Markdown lost something: {lost}")
 
     metadata = _metadata(post, title, date, modified, slug, status, post_type, resolved, bios, summary, sidecars,
                          options)
@@ -72,7 +84,8 @@ def _convert(post: RawPost, sidecars: Sidecars, options: Options) -> Converted |
     if featured is not None:
         metadata["image"] = featured.url
         media.append(featured)
-    return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings, links=links, media=media)
+    return Converted(kind, slug, metadata, body, post.source, post.post_id, post.warnings, links=links, media=media,
+                     verified=None if measured is None else not lost)
 
 
 def _content_html(post: RawPost) -> str:

@@ -1,0 +1,93 @@
+"""Proof that a post lost nothing on its way to Markdown (`--verify`).
+
+The post's cleaned HTML (what the converter reads, its author bios already taken to the front
+matter) is measured; its Markdown is rendered as Pelican renders it by default (Python-Markdown with
+the extra extension) and measured the same way. A post is whole when the words come back in the
+same order (similarity at least 0.99) and every image, link, embed, table, code block, list item,
+quote, heading and caption is still there, as many of each as before.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .clean import MORE_SENTINEL
+from .text import unsafe_url_scheme
+
+SIMILARITY = 0.99
+# What is counted, and how a reader would name it in a report.
+_COUNTED = {"img": "images", "a": "links", "iframe": "embeds", "table": "tables", "pre": "code blocks",
+            "li": "list items", "blockquote": "quotes", "h": "headings", "figcaption": "captions"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_WORD = re.compile(r"\w+")
+_PER_THREAD = threading.local()
+
+
+@dataclass(frozen=True)
+class Measure:
+    words: tuple[str, ...]
+    counts: tuple[tuple[str, int], ...]  # (element, how many), in _COUNTED's order
+
+
+def measure(root) -> Measure:
+    """Words and constructs of a tree (lxml), as a reader sees them: an element that shows nothing (an
+    empty list item, a picture with no address) is no loss when it goes."""
+    counts = []
+    for name in _COUNTED:
+        if name == "img":
+            found = sum(1 for img in root.iter("img") if (img.get("src") or "").strip())
+        elif name == "a":  # a link to a script address is never written as one: its words stay
+            found = sum(1 for a in root.iter("a") if a.get("href") is not None
+                        and not unsafe_url_scheme(a.get("href")) and _shows(a))
+        elif name == "iframe":
+            found = sum(1 for frame in root.iter("iframe") if (frame.get("src") or "").strip())
+        else:
+            found = sum(1 for element in root.iter(*(_HEADINGS if name == "h" else (name,))) if _shows(element))
+        counts.append((name, found))
+    text = " ".join(root.itertext())
+    words = tuple(word for word in _WORD.findall(text) if word != MORE_SENTINEL)
+    return Measure(words, tuple(counts))
+
+
+def _shows(element) -> bool:
+    """Whether an element shows anything: words, or a picture or an embed with an address."""
+    if "".join(element.itertext()).strip():
+        return True
+    return any((media.get("src") or "").strip() for media in element.iter("img", "iframe", "video", "audio"))
+
+
+def rendered(markdown: str) -> Measure:
+    """The measure of Markdown as Pelican's default settings render it."""
+    converter = getattr(_PER_THREAD, "markdown", None)
+    if converter is None:
+        from markdown import Markdown  # noqa: PLC0415 - only a run that verifies needs it
+
+        converter = _PER_THREAD.markdown = Markdown(extensions=["markdown.extensions.extra"], output_format="html5")
+    html = converter.reset().convert(markdown)
+    root = lxml_html.fragment_fromstring(html, create_parent="div") if html.strip() else lxml_html.Element("div")
+    etree.strip_elements(root, etree.Comment, with_tail=False)  # the converter's <!-- --> between lists
+    return measure(root)
+
+
+def losses(before: Measure, markdown: str) -> str:
+    """What the Markdown lost of a post measured before it was converted: "" when nothing."""
+    after = rendered(markdown)
+    found = []
+    ratio = _similarity(before.words, after.words)
+    if ratio < SIMILARITY:
+        found.append(f"words {ratio:.2f} alike in order ({len(before.words)} before, {len(after.words)} after)")
+    for (name, was), (_, now) in zip(before.counts, after.counts):
+        if was != now:
+            found.append(f"{_COUNTED[name]} {was} before, {now} after")
+    return "; ".join(found)
+
+
+def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
