@@ -8,6 +8,7 @@ quote, heading and caption is still there, as many of each as before.
 """
 from __future__ import annotations
 
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -80,7 +81,8 @@ def losses(before: Measure, markdown: str) -> str:
     found = []
     ratio = _similarity(before.words, after.words)
     if ratio < SIMILARITY:
-        found.append(f"words {ratio:.2f} alike in order ({len(before.words)} before, {len(after.words)} after)")
+        shown = math.floor(ratio * 100) / 100  # never rounded up to a figure that would have passed
+        found.append(f"words {shown:.2f} alike in order ({len(before.words)} before, {len(after.words)} after)")
     for (name, was), (_, now) in zip(before.counts, after.counts):
         if was != now:
             found.append(f"{_COUNTED[name]} {was} before, {now} after")
