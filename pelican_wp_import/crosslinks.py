@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .links import PostIndex, may_be_a_post, replace_urls, site_host
+from .links import PostIndex, may_be_a_post, site_host
 from .permalinks import base_path, old_path
 from .text import split_url
 
@@ -52,9 +52,22 @@ def link_imported_posts(contents: list, generated: dict) -> int:
                 fragment = split_url(href).fragment
                 mapping[href] = "{filename}/" + target + (f"#{fragment}" if fragment else "")
         if mapping:
-            content._content = replace_urls(content._content, mapping)
+            content._content = _swap_hrefs(content._content, mapping)
             changed += len(mapping)
     return changed
+
+
+def _swap_hrefs(html: str, mapping: dict[str, str]) -> str:
+    """Each link's address that mapping names, swapped for its target; the same address written out in
+    the text (or in a title) stays as it is."""
+    def swap(match: re.Match) -> str:
+        target = mapping.get(match.group(2))
+        if target is None:
+            return match.group()
+        start, end = match.span(2)
+        return match.group()[:start - match.start()] + target + match.group()[end - match.start():]
+
+    return _HREF.sub(swap, html)
 
 
 class Address:
@@ -92,6 +105,6 @@ def link_old_addresses(contents: list, generated: dict, rules: dict[str, str], o
             generated.setdefault(alias, Address(new))
             mapping[href] = "{filename}/" + alias + (f"#{parts.fragment}" if parts.fragment else "")
         if mapping:
-            content._content = replace_urls(content._content, mapping)
+            content._content = _swap_hrefs(content._content, mapping)
             changed += len(mapping)
     return changed

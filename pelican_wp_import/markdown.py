@@ -898,11 +898,24 @@ def raw_block(el, parent_tags=frozenset()) -> str:
     # a blank line inside an HTML block would end it early in Markdown; a <pre> at the top level runs to
     # its closing tag (Python-Markdown, CommonMark), and its blank lines are the author's
     if "\n" in html and (nested or el.tag != "pre"):
-        html = _BLANK_LINES_IN_HTML.sub("\n", html)
+        html = _without_blank_lines(html)
     return f"\n\n{html}\n\n"
 
 
+def _without_blank_lines(html: str) -> str:
+    """HTML with no blank line, which would end it in Markdown. Outside <pre> they go; inside one (code
+    in a details block or a table) each stays, written as a character reference a browser shows as a
+    line break."""
+    if "<pre" not in html:
+        return _BLANK_LINES_IN_HTML.sub("\n", html)
+    pieces = _PRE_ELEMENT.split(html)  # odd pieces are <pre> elements
+    return "".join(_LINE_BEFORE_BLANK.sub("&#10;", piece) if index % 2 else _BLANK_LINES_IN_HTML.sub("\n", piece)
+                   for index, piece in enumerate(pieces))
+
+
 _BLANK_LINES_IN_HTML = re.compile(r"\n\s*\n")
+_PRE_ELEMENT = re.compile(r"(<pre\b[\s\S]*?</pre>)")
+_LINE_BEFORE_BLANK = re.compile(r"\n(?=[ \t]*\n)")
 # Between two lists or two quotes that Markdown would read as one: an HTML comment ends the first, in
 # Python-Markdown and CommonMark alike.
 _SEPARATOR = "<!-- -->\n\n"

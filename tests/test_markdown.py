@@ -290,6 +290,15 @@ def test_details_stay_a_disclosure_widget():
     assert [p.get_text() for p in rendered.details.find_all("p")] == ["Yes.", "For [now]."]
 
 
+
+def test_code_in_details_keeps_its_blank_lines():
+    # HTML kept as HTML loses its blank lines (one would end it in Markdown); the code's are kept
+    code = "def f():\n    return 1\n\n\ndef g():\n    pass"
+    html = f'<details><summary>Code</summary><pre class="wp-block-code"><code>{code}</code></pre><p>a</p>\n\n<p>b</p></details>'
+    assert "\n\n" not in md(html)
+    assert soup_of(render(md(html))).details.pre.get_text() == code
+
+
 @pytest.mark.parametrize("html, separated", [
     ('<ol><li>a</li></ol><p></p><ol start="5"><li>e</li></ol>', "1. a\n\n<!-- -->\n\n5. e\n"),
     ("<ul><li>a</li></ul>\n<ul><li>b</li></ul>", "- a\n\n<!-- -->\n\n- b\n"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import build_site
 from pelican_wp_import.cli import main
 from pelican_wp_import.oldsite import OldAddress, as_records, from_records, from_sidecars
@@ -71,8 +73,13 @@ EXPECTED = {
 }
 
 
-def test_a_build_from_json_keeps_the_addresses_no_post_holds(tmp_path):
-    out = build_site(_site(tmp_path / "content"), tmp_path / "output")
+@pytest.mark.parametrize("posts", [1, 2])  # a file of several posts is read post by post (file.json#id)
+def test_a_build_from_json_keeps_the_addresses_no_post_holds(tmp_path, posts):
+    content = _site(tmp_path / "content")
+    if posts == 2:
+        (content / "posts.json").write_text(json.dumps([_post(), {**_post(), "id": 11, "slug": "later",
+                                                                  "link": f"{SITE}/2024/06/later/"}]))
+    out = build_site(content, tmp_path / "output")
     assert {address: resolve_address(out, address) for address in EXPECTED} == EXPECTED
     assert check_addresses(out, ["elsewhere/lost/"]) == ["elsewhere/lost/: no file elsewhere/lost/index.html"]
 

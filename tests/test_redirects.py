@@ -540,7 +540,7 @@ def test_links_to_the_old_site_s_lists_go_to_the_new_ones(tmp_path):
         "wp_link: https://www.site.example/2024/01/03/a/\nwp_id: 1\nwp_terms: {News: news, Blue: blue}\n",
         "See [news](https://site.example/category/news/#top), [blue](https://www.site.example/tag/blue), "
         "[January](/2024/01/), [feed](https://site.example/feed/), [elsewhere](https://other.example/tag/blue/) "
-        "and [the shop](https://site.example/shop/).")
+        "and [the shop](https://site.example/shop/). The feed is at https://site.example/feed/ as it was.")
     for site_url, root in (("", "../../../../"), ("https://new.example/blog", "https://new.example/blog/")):
         out = build_site(content, tmp_path / "output", SITEURL=site_url, RELATIVE_URLS=not site_url)
         body = html(out / "2024" / "01" / "03" / "a" / "index.html").select_one(".e-content")
@@ -550,6 +550,7 @@ def test_links_to_the_old_site_s_lists_go_to_the_new_ones(tmp_path):
             "https://other.example/tag/blue/",  # another site's
             "https://site.example/shop/",  # no address the old site is known to have had: left as it is
         ], site_url
+        assert "The feed is at https://site.example/feed/ as it was." in body.get_text()  # words, not a link
     off = build_site(content, tmp_path / "off", WP_IMPORT_REDIRECTS=False)
     body = html(off / "2024" / "01" / "03" / "a" / "index.html").select_one(".e-content")
     assert body.select("a")[0]["href"] == "https://site.example/category/news/#top"
