@@ -253,7 +253,7 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
 
 def _old_site_addresses() -> dict[str, dict]:
     """The addresses the sidecars know and no post may hold, kept in the manifest for the build."""
-    if not any(s.categories or s.tags or s.users or s.media for s in _SIDECARS.values()):
+    if all(_no_sidecars(sidecars) for sidecars in _SIDECARS.values()):
         return {}
     from .oldsite import as_records, from_sidecars  # noqa: PLC0415 - see load_converter
 

@@ -38,6 +38,12 @@ def link_imported_posts(contents: list, generated: dict) -> int:
         alias = alias_of(content, number)
         generated.setdefault(alias, content)
         index.add({"wp_link": getattr(content, "wp_link", None), "wp_id": getattr(content, "wp_id", None)}, alias)
+    return _relink(contents, lambda href, host: index.file_for(href) if may_be_a_post(href, host) else None)
+
+
+def _relink(contents: list, target_for) -> int:
+    """Each imported content's links for which target_for(address, the content's site host) names a
+    key of generated_content become {filename} links to it, fragment kept; the number changed."""
     changed = 0
     for content in contents:
         own = getattr(content, "wp_link", None)
@@ -47,7 +53,7 @@ def link_imported_posts(contents: list, generated: dict) -> int:
         mapping = {}
         for match in _HREF.finditer(content._content):
             href = match.group(2)
-            target = index.file_for(href) if may_be_a_post(href, host) else None
+            target = target_for(href, host)
             if target is not None:
                 fragment = split_url(href).fragment
                 mapping[href] = "{filename}/" + target + (f"#{fragment}" if fragment else "")
@@ -84,27 +90,20 @@ def link_old_addresses(contents: list, generated: dict, rules: dict[str, str], o
     between posts, or before: a link already made a {filename} link is no old address."""
     base = base_path(old_base)
     hosts = {site_host(c.wp_link) for c in contents if isinstance(getattr(c, "wp_link", None), str)} - {""}
-    changed = 0
-    for content in contents:
-        if not isinstance(getattr(content, "wp_link", None), str) or "href" not in content._content:
-            continue
-        mapping = {}
-        for match in _HREF.finditer(content._content):
-            href = match.group(2)
-            parts = split_url(href)
-            if parts.scheme in ("http", "https"):
-                if site_host(href) not in hosts:
-                    continue
-            elif parts.scheme or not href.startswith("/") or href.startswith("//"):
-                continue
-            path = old_path(href, base)
-            new = rules.get(path, rules.get(path + "/")) if path else None
-            if new is None:
-                continue
-            alias = f"{ALIAS}/address/{new}"
-            generated.setdefault(alias, Address(new))
-            mapping[href] = "{filename}/" + alias + (f"#{parts.fragment}" if parts.fragment else "")
-        if mapping:
-            content._content = _swap_hrefs(content._content, mapping)
-            changed += len(mapping)
-    return changed
+
+    def target_for(href: str, _host: str) -> str | None:
+        parts = split_url(href)
+        if parts.scheme in ("http", "https"):
+            if site_host(href) not in hosts:
+                return None
+        elif parts.scheme or not href.startswith("/") or href.startswith("//"):
+            return None
+        path = old_path(href, base)
+        new = rules.get(path, rules.get(path + "/")) if path else None
+        if new is None:
+            return None
+        alias = f"{ALIAS}/address/{new}"
+        generated.setdefault(alias, Address(new))
+        return alias
+
+    return _relink(contents, target_for)

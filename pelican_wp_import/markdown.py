@@ -473,7 +473,7 @@ class WordPressConverter:
         return _wrap_inline(text, parent_tags, "<mark>", "</mark>")
 
     def convert_abbr(self, el, text, parent_tags):
-        title = _one_line(el.get("title") or "").strip()
+        title = _one_line(el.get("title") or "")
         if not title or "_noformat" in parent_tags:
             return text
         return _wrap_inline(text, parent_tags, f'<abbr title="{_attribute_value(title)}">', "</abbr>")

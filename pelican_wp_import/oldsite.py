@@ -81,12 +81,13 @@ def in_build(sources: set[Path], content_root: Path, manifest_name: str) -> list
     found: dict[str, OldAddress] = {}
     manifests = set()
     root = content_root.resolve()
-    for folder in sorted({source.resolve().parent for source in sources}):
+    files = {source.resolve() for source in sources}
+    for folder in sorted({file.parent for file in files}):
         for place in [folder, *folder.parents]:
             manifests.add(place / manifest_name)
             if place == root or root not in place.parents:
                 break
-    for folder in sorted({source.resolve().parent for source in sources if source.suffix == ".json"}):
+    for folder in sorted({file.parent for file in files if file.suffix == ".json"}):
         for address in from_sidecars(cached_sidecars(folder)):
             found.setdefault(address.link, address)
     for manifest in sorted(manifests):

@@ -159,9 +159,13 @@ def _date_rules(rules: _Rules, site: NewSite) -> None:
     posts = Counter()
     for day in site.dates:
         posts.update([(day.year,), (day.year, day.month), (day.year, day.month, day.day)])
+    done = set()
     for day in sorted(set(site.dates), reverse=True):
         keys = [(day.year,), (day.year, day.month), (day.year, day.month, day.day)]
         for depth in range(1, 4):
+            if keys[depth - 1] in done:  # a year or a month: its rules came with its first day
+                continue
+            done.add(keys[depth - 1])
             found = next((site.periods[k] for k in reversed(keys[:depth]) if k in site.periods), site.archives)
             path = "/".join(f"{n:02d}" for n in keys[depth - 1]) + "/"
             rules.add(path, found)

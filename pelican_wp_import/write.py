@@ -13,6 +13,7 @@ from stat import S_ISLNK
 from .frontmatter import dump
 from .links import site_host
 from .model import Converted, ImportProblem, where
+from .oldsite import MANIFEST_KEY as ADDRESSES
 
 MANIFEST = ".wp-import.json"
 
@@ -42,7 +43,7 @@ class OutputFolder:
         self.manifest: dict[str, str] = self._read_manifest("files")
         self.owners: dict[str, str] = self._read_manifest("posts")  # relative path -> WordPress post id
         # the old site's addresses no post holds (see oldsite.py): old link -> what it was
-        self.addresses: dict[str, dict] = self._read_manifest("addresses", dict)
+        self.addresses: dict[str, dict] = self._read_manifest(ADDRESSES, dict)
         remove_temporary_files(self.root)
         # a folder that held nothing but dot files when the run began holds no file this run did not
         # write: no need to look before writing each new file (a first convert or fetch)
@@ -69,7 +70,7 @@ class OutputFolder:
                 "files": dict(sorted(self.manifest.items())),
                 "posts": dict(sorted(self.owners.items()))}
         if self.addresses:
-            data["addresses"] = dict(sorted(self.addresses.items()))
+            data[ADDRESSES] = dict(sorted(self.addresses.items()))
         atomic_write(self.manifest_path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
     def place(self, post: Converted) -> tuple[str, list[str]]:
