@@ -105,9 +105,10 @@ def page_done_before(root: Path, run: dict, kind: str, number: int) -> bool:
     return state.get("run") == run and state.get("complete") is False and number in state["done"].get(kind, ())
 
 
-def has_pages(root: Path) -> bool:
-    """Whether an archive folder holds any page file (a --since run may have found nothing new)."""
-    return root.is_dir() and any(page_files(folder) for folder in root.iterdir() if folder.is_dir())
+def has_pages(root: Path, kinds: tuple[str, ...]) -> bool:
+    """Whether an archive folder holds any page file of these post types (a --since run may have found
+    nothing new)."""
+    return any(page_files(root / kind) for kind in kinds)
 
 
 def page_files(folder: Path) -> list[tuple[int, Path]]:

@@ -12,9 +12,8 @@ from functools import lru_cache
 
 from .htmltree import child_elements, children, classes, remove, text_of
 from .model import AuthorBio, Term
-from .text import plain_text
+from .text import HONORIFICS, display_name, plain_text
 
-HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor rev rev. sir dame".split())
 # Name particles that stay lower case inside a name: "Ana de la Cruz", "Ludwig van Beethoven".
 _PARTICLES = frozenset("de del della der di da dos du la le van von bin al el ter ten y".split())
 # Verbs that open a bio after its subject's name ("Jane Doe is a reporter…").
@@ -49,15 +48,6 @@ def name_key(name: str) -> str:
     while words and words[0].lower() in HONORIFICS:
         words = words[1:]
     return " ".join(w.replace(".", "") for w in words).casefold()
-
-
-@lru_cache(maxsize=4096)
-def display_name(name: str) -> str:
-    """A byline as shown: honorifics aside, spacing tidied."""
-    words = name.split()
-    while len(words) > 1 and words[0].lower() in HONORIFICS:
-        words = words[1:]
-    return " ".join(words).strip(" ,;:")
 
 
 def extract_bios(root, known_names: list[str]) -> list[AuthorBio]:

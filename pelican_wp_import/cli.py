@@ -144,6 +144,10 @@ def _add_fetch_parser(commands) -> None:
     fetch.add_argument("--status", metavar="LIST", help="statuses to fetch, e.g. publish,draft,private "
                                                         "(default: published; others need a sign-in)")
     fetch.add_argument("--since", metavar="DATE", help="only posts modified after DATE (2024-05-01 or an ISO time)")
+    fetch.add_argument("--no-lists", action="store_true",
+                       help="skip the site's lists of categories, tags, users and media (by default they are "
+                            "fetched too, so that archives and attachment pages no imported post shows keep "
+                            "their addresses)")
     fetch.add_argument("--concurrency", type=int, default=4, metavar="N", help="requests at a time (default: 4)")
     fetch.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                        help="give up on a request that is silent this long, then retry (default: 30)")

@@ -10,7 +10,7 @@ import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,8 +25,23 @@ from .wpapi import Api, FetchFailed, Reply, find_api, get, new_client, site_url,
 
 PER_PAGE = 100  # the most the REST API gives in one page
 DEFAULT_TYPES = ("posts", "pages")
-# What WordPress answers for a page past the last one (posts, pages and custom post types alike).
-INVALID_PAGE = "rest_post_invalid_page_number"
+# The site's own lists, kept beside the posts' pages: every category's, tag's and author's archive
+# and every attachment page was an address of the old site, whether or not an imported post shows
+# it (oldsite.py). Only the fields those addresses need are asked for (a media item is a few KB).
+LISTS = {
+    "categories": "id,name,slug,link,taxonomy,parent,count",
+    "tags": "id,name,slug,link,taxonomy,count",
+    "users": "id,name,slug,link",
+    "media": "id,slug,type,link,post,mime_type,media_type",
+}
+# What a list the site keeps to itself costs: the old addresses then known from elsewhere, or not at all.
+_UNLISTED = {"categories": "category archives are known from the posts' own categories only",
+             "tags": "tag archives are known from the posts' own tags only",
+             "users": "author archives are known from the posts' bylines only",
+             "media": "attachment pages (one per upload) get no redirects"}
+# What WordPress answers for a page past the last one: rest_post_invalid_page_number for posts,
+# pages, custom post types and media, its own code for terms and users.
+INVALID_PAGE = "_invalid_page_number"
 _REST_BASE = re.compile(r"[a-z0-9][a-z0-9_-]*", re.I)
 
 
@@ -45,20 +60,32 @@ class FetchSettings:
     timeout: float = 30.0
     policy: RetryPolicy = RetryPolicy()
     auth: tuple[str, str] | None = None
+    lists: tuple[str, ...] = tuple(LISTS)  # of LISTS; none with --no-lists
 
-    def query(self, number: int) -> dict:
-        """The query of page number of a type's list: oldest id first, so new posts do not shift pages."""
-        params = {"per_page": PER_PAGE, "page": number, "_embed": 1, "orderby": "id", "order": "asc"}
+    def query(self, number: int, kind: str = "posts") -> dict:
+        """The query of page number of a type's or a list's pages: oldest id first, so that new items do
+        not shift pages."""
+        params = {"per_page": PER_PAGE, "page": number, "orderby": "id", "order": "asc"}
+        if kind in LISTS:
+            params["_fields"] = LISTS[kind]
+            if self.since and kind == "media":  # terms and users have no modified date
+                params["modified_after"] = self.since
+            return params
+        params["_embed"] = 1
         if self.statuses:
             params["status"] = ",".join(self.statuses)
         if self.since:
             params["modified_after"] = self.since
         return params
 
+    def kinds(self) -> tuple[str, ...]:
+        """Everything fetched, post types first."""
+        return self.types + self.lists
+
     def run_key(self, api: Api) -> dict:
         """What makes two runs the same run, so that the second may resume the first."""
-        return {"api": api.root, "types": list(self.types), "status": list(self.statuses), "since": self.since,
-                "per_page": PER_PAGE}
+        return {"api": api.root, "types": list(self.types), "lists": list(self.lists), "status": list(self.statuses),
+                "since": self.since, "per_page": PER_PAGE}
 
 
 @dataclass
@@ -73,6 +100,7 @@ class PageResult:
 class FetchTally:
     pages: int = 0
     posts: int = 0
+    listed: dict[str, int] = field(default_factory=dict)  # list -> its items fetched
     written: int = 0
     unchanged: int = 0
     resumed: int = 0  # fetched by the interrupted run this one resumes
@@ -80,7 +108,8 @@ class FetchTally:
     retries: int = 0
 
     def summary(self) -> str:
-        return (f"{self.pages} pages fetched ({self.posts} posts; {self.written} written, {self.unchanged} "
+        listed = "".join(f", {self.listed[kind]} {kind}" for kind in LISTS if kind in self.listed)
+        return (f"{self.pages} pages fetched ({self.posts} posts{listed}; {self.written} written, {self.unchanged} "
                 f"unchanged, {self.resumed} from the interrupted run), {self.failed} failed, "
                 f"{self.retries} retries")
 
@@ -135,7 +164,7 @@ def run(args: argparse.Namespace, early: cli.EarlyStart | None = None) -> int:
             return 130
         if folder is None:
             return 1
-        if not has_pages(folder):
+        if not has_pages(folder, settings.types):
             print("no posts to convert" + (f" modified since {settings.since}" if settings.since else ""),
                   file=sys.stderr)
             return 1 if failed else 0
@@ -150,9 +179,9 @@ def run(args: argparse.Namespace, early: cli.EarlyStart | None = None) -> int:
 def settings_from(args: argparse.Namespace, env: os._Environ | dict) -> FetchSettings:
     """The fetch settings a command line and the environment ask for; UsageError when they cannot be had."""
     types = tuple(dict.fromkeys(DEFAULT_TYPES + _listed(args.types)))
-    bad = [kind for kind in types if not _REST_BASE.fullmatch(kind)]
+    bad = [kind for kind in types if not _REST_BASE.fullmatch(kind) or kind in LISTS]
     if bad:
-        raise UsageError(f"--types: {bad[0]!r} is not a REST base name (like product or event)")
+        raise UsageError(f"--types: {bad[0]!r} is not a REST base name of a post type (like product or event)")
     if args.concurrency < 1 or not args.timeout > 0 or not min(args.retries, args.backoff, args.max_wait) >= 0 \
             or not all(math.isfinite(value) for value in (args.timeout, args.backoff, args.max_wait)):
         raise UsageError("--concurrency and --timeout must be positive; --retries, --backoff and --max-wait "
@@ -167,7 +196,8 @@ def settings_from(args: argparse.Namespace, env: os._Environ | dict) -> FetchSet
         raise UsageError(f"--status {','.join(statuses)} needs WP_USERNAME and WP_APP_PASSWORD in the "
                          "environment (an Application Password from your WordPress profile)")
     return FetchSettings(site, Path(args.output), types, statuses, since_param(args.since), args.concurrency,
-                         args.timeout, RetryPolicy(args.retries, args.backoff, args.max_wait), auth)
+                         args.timeout, RetryPolicy(args.retries, args.backoff, args.max_wait), auth,
+                         () if args.no_lists else tuple(LISTS))
 
 
 def _listed(value: str | None) -> tuple[str, ...]:
@@ -231,7 +261,7 @@ def download_site(settings: FetchSettings, quiet: bool,
     if not tally.failed:
         archive.complete()
     if settings.since:
-        merge_changes(root, archive_root, list(settings.types))
+        merge_changes(root, archive_root, list(settings.kinds()))
     print(tally.summary(), file=sys.stderr)
     return root, tally.failed
 
@@ -265,7 +295,7 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
             pending[pool.submit(fetch_page, client, api, settings, kind, number)] = number
 
     try:
-        for kind in settings.types:
+        for kind in settings.kinds():
             tally.resumed += sum(1 for n in archive.done.get(kind, ()) if archive.is_done(kind, n))
             numbers = archive.missing_pages(kind)
             if first is not None and first.kind == kind and first.number in numbers:
@@ -288,7 +318,7 @@ def fetch_pages(client: httpx.Client, api: Api, archive: Archive, settings: Fetc
 
 def fetch_page(client: httpx.Client, api: Api, settings: FetchSettings, kind: str, number: int) -> PageResult:
     """One page of one type's list (in a worker thread)."""
-    url = api.url(f"wp/v2/{kind}", settings.query(number))
+    url = api.url(f"wp/v2/{kind}", settings.query(number, kind))
     try:
         return PageResult(kind, number, get(client, url, settings.policy))
     except FetchFailed as failure:
@@ -303,8 +333,15 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
         return _failed(tally, reporter, result.failure)
     tally.retries += reply.tries - 1
     code = reply.data.get("code") if isinstance(reply.data, dict) else None
-    if reply.status == 400 and code == INVALID_PAGE:
+    if reply.status == 400 and isinstance(code, str) and code.endswith(INVALID_PAGE):
         archive.set_total(kind, number - 1)  # fewer pages than page 1 said: posts went away meanwhile
+        return []
+    if kind in LISTS and reply.status in (400, 401, 403, 404):
+        # many sites keep /users (or all but the posts) from visitors: the posts still carry their bylines
+        # and terms, so the archives they show are known anyway
+        reporter.say(f"note: {reply.url}: {_unexpected(reply)}; the site does not list its {kind}, so "
+                     f"{_UNLISTED[kind]}")
+        archive.set_total(kind, 0)
         return []
     if reply.status == 404 and code == "rest_no_route" and kind in DEFAULT_TYPES:
         reporter.say(f"warning: {reply.url}: this site has no {kind!r} post type; none fetched")
@@ -337,10 +374,13 @@ def _keep_page(result: PageResult, posts: list, archive: Archive, tally: FetchTa
     if posts:
         state = archive.save_page(kind, number, reply.body)
         setattr(tally, state, getattr(tally, state) + 1)
-        if on_page is not None:
+        if on_page is not None and kind not in LISTS:  # a list is read when the conversion starts
             on_page(archive.page_path(kind, number))
     tally.pages += 1
-    tally.posts += len(posts)
+    if kind in LISTS:
+        tally.listed[kind] = tally.listed.get(kind, 0) + len(posts)
+    else:
+        tally.posts += len(posts)
     archive.finish_page(kind, number)
     total = total_pages(reply, len(posts)) if number == 1 else None
     if total is not None:
@@ -379,7 +419,8 @@ def _failed(tally: FetchTally, reporter: DownloadReporter, line: str) -> list[in
 
 def _unexpected(reply: Reply) -> str:
     if isinstance(reply.data, dict) and "code" in reply.data:
-        return f"HTTP {reply.status} {reply.data.get('code')}: {str(reply.data.get('message', ''))[:120]}"
+        message = str(reply.data.get("message") or "")[:120].rstrip(" .")
+        return f"HTTP {reply.status} {reply.data.get('code')}" + (f": {message}" if message else "")
     if reply.status == 200:
         return "HTTP 200 but not a list of posts"
     return f"HTTP {reply.status}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .resolve import Sidecars, as_int
-from .text import plain_text
+from .text import display_name, plain_text
 
 MANIFEST_KEY = "addresses"
 # Sidecar table -> the kind of page its items' links are.
@@ -27,11 +27,10 @@ class OldAddress:
     kind: str  # category, tag, author or attachment
     name: str = ""  # the term's or user's name, as the posts' metadata spells it
     post: int | None = None  # an attachment's post (its WordPress id)
+    count: int = 0  # the posts a term's archive listed (its /page/N/ went that far)
 
 
 def from_sidecars(sidecars: Sidecars) -> list[OldAddress]:
-    from .bios import display_name  # noqa: PLC0415 - lxml, which fetch's main process does without
-
     found = []
     for table, kind in _KINDS:
         for item in getattr(sidecars, table).values():
@@ -45,8 +44,14 @@ def from_sidecars(sidecars: Sidecars) -> list[OldAddress]:
                 continue
             name = plain_text(item.get("name")) if isinstance(item.get("name"), str) else ""
             if name.strip():
-                found.append(OldAddress(link, kind, display_name(name) if kind == "author" else name))
+                found.append(OldAddress(link, kind, display_name(name) if kind == "author" else name,
+                                        count=_count(item.get("count"))))
     return found
+
+
+def _count(value: object) -> int:
+    number = as_int(value)
+    return number if number is not None and number > 0 else 0
 
 
 def as_records(addresses: list[OldAddress]) -> dict[str, dict]:
@@ -58,6 +63,8 @@ def as_records(addresses: list[OldAddress]) -> dict[str, dict]:
             record["name"] = address.name
         if address.post is not None:
             record["post"] = address.post
+        if address.count:
+            record["count"] = address.count
         records[address.link] = record
     return records
 
@@ -69,7 +76,8 @@ def from_records(records: object) -> list[OldAddress]:
         if not isinstance(record, dict) or record.get("kind") not in {kind for _, kind in _KINDS}:
             continue
         name = record.get("name") if isinstance(record.get("name"), str) else ""
-        found.append(OldAddress(str(link), record["kind"], name, as_int(record.get("post"))))
+        found.append(OldAddress(str(link), record["kind"], name, as_int(record.get("post")),
+                                _count(record.get("count"))))
     return found
 
 

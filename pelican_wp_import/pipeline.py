@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .bios import display_name, extract_bios, name_key, profile_bios
+from .bios import extract_bios, name_key, profile_bios
 from .clean import MORE_SENTINEL, clean_html
 from .fields import (Options, category_of, dates_of, is_automatic_excerpt, kind_of, link_of, slug_of,
                      status_of, title_of)
@@ -15,7 +15,7 @@ from .media import featured_image, prepare_images
 from .model import AuthorBio, Converted, Failed, ImportProblem, RawPost, Skipped
 from .resolve import Resolved, Sidecars, as_int, resolve
 from .sanitize import Sanitizer
-from .text import plain_text, split_url
+from .text import display_name, plain_text, split_url
 
 
 def convert_file(loaded: LoadedFile, sidecars: Sidecars, options: Options) -> list:

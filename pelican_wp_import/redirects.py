@@ -34,7 +34,7 @@ import os
 import posixpath
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote
@@ -640,7 +640,9 @@ def _old_site(contents: list, settings: dict, archives: str, built: dict[str, tu
             attachments[address.link] = address.post
         else:
             found = next((pages[address.name] for pages in built[address.kind] if address.name in pages), None)
-            listings[address.link] = found or Listing([archives])
+            listing = found or Listing([archives])
+            # the old archive's own pages went as far as its count of posts, whatever the new one holds
+            listings[address.link] = replace(listing, count=max(listing.count, address.count))
     return listings, attachments
 
 

@@ -1,6 +1,7 @@
 """Small text helpers shared by the rooms: plain text from WordPress HTML strings, and slugs."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -104,3 +105,15 @@ def split_url(url: str) -> SplitResult:
         return urlsplit(url)
     except ValueError:
         return _NO_URL
+
+
+HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. mx mx. prof prof. professor rev rev. sir dame".split())
+
+
+@functools.lru_cache(maxsize=4096)  # the same bylines come back in post after post
+def display_name(name: str) -> str:
+    """A byline as shown: honorifics aside, spacing tidied."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower() in HONORIFICS:
+        words = words[1:]
+    return " ".join(words).strip(" ,;:")

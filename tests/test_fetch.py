@@ -124,9 +124,10 @@ def test_an_api_root_given_as_the_site(tmp_path):
         site.prefix = "/wp-json/"
         site.log.clear()
         assert fetch(site, tmp_path / "b", url=site.url + "/wp-json/") == 0
-    # no looking around first: page 1 of the posts and of the pages and nothing else (both are asked
-    # for at once, so which comes first varies)
-    assert sorted(path.partition("?")[0] for path in site.log) == ["/wp-json/wp/v2/pages", "/wp-json/wp/v2/posts"]
+    # no looking around first: page 1 of the posts, of the pages and of the site's lists, and nothing
+    # else (all are asked for at once, so which comes first varies)
+    assert sorted(path.partition("?")[0] for path in site.log) == [
+        f"/wp-json/wp/v2/{kind}" for kind in ("categories", "media", "pages", "posts", "tags", "users")]
     assert all(parse_qs(path.partition("?")[2])["page"] == ["1"] for path in site.log), site.log
     assert len(markdown_files(tmp_path / "b")) == 2
 

@@ -11,6 +11,7 @@ from pelican_wp_import.cli import main
 from pelican_wp_import.oldsite import OldAddress, as_records, from_records, from_sidecars
 from pelican_wp_import.redirects import check_addresses, resolve_address
 from pelican_wp_import.resolve import Sidecars
+from wp_server import WordPress, serve
 
 SITE = "https://old.example"
 
@@ -18,7 +19,8 @@ SITE = "https://old.example"
 def _sidecars() -> dict[str, list[dict]]:
     return {
         "categories": [{"id": 2, "name": "News", "slug": "news", "link": f"{SITE}/category/news/"},
-                       {"id": 3, "name": "Arts &amp; Crafts", "slug": "arts", "link": f"{SITE}/category/news/arts/"},
+                       {"id": 3, "name": "Arts &amp; Crafts", "slug": "arts", "link": f"{SITE}/category/news/arts/",
+                        "count": 25},
                        {"id": 4, "name": "Empty", "slug": "empty", "link": f"{SITE}/category/empty/"}],
         "tags": [{"id": 7, "name": "Harbour", "slug": "harbour", "link": f"{SITE}/tag/harbour/"}],
         "users": [{"id": 1, "name": "Dr. Ann Lee", "slug": "ann", "link": f"{SITE}/author/ann/"},
@@ -53,7 +55,8 @@ def test_what_the_sidecars_know():
     for kind, items in _sidecars().items():
         sidecars.add(kind, items)
     found = {a.link.removeprefix(SITE): a for a in from_sidecars(sidecars)}
-    assert found["/category/news/arts/"] == OldAddress(f"{SITE}/category/news/arts/", "category", "Arts & Crafts")
+    assert found["/category/news/arts/"] == OldAddress(f"{SITE}/category/news/arts/", "category", "Arts & Crafts",
+                                                       count=25)
     assert found["/author/ann/"].name == "Ann Lee"  # as the byline is shown
     assert found["/2024/05/ferry/dock-photo/"].post == 10
     assert "/unattached/" not in found  # an upload of no post: nowhere to send it
@@ -65,6 +68,7 @@ def test_what_the_sidecars_know():
 EXPECTED = {
     "category/news/": "category/news.html",  # the post's category
     "category/news/arts/": "archives.html",  # no post of it imported: the archives
+    "category/news/arts/page/3/": "archives.html",  # its 25 posts were three pages on WordPress
     "category/empty/": "archives.html",
     "tag/harbour/": "archives.html",
     "author/ann/": "author/ann-lee.html",
@@ -81,7 +85,9 @@ def test_a_build_from_json_keeps_the_addresses_no_post_holds(tmp_path, posts):
                                                                   "link": f"{SITE}/2024/06/later/"}]))
     out = build_site(content, tmp_path / "output")
     assert {address: resolve_address(out, address) for address in EXPECTED} == EXPECTED
-    assert check_addresses(out, ["elsewhere/lost/"]) == ["elsewhere/lost/: no file elsewhere/lost/index.html"]
+    assert check_addresses(out, ["elsewhere/lost/", "category/news/arts/page/4/"]) == [
+        "elsewhere/lost/: no file elsewhere/lost/index.html",
+        "category/news/arts/page/4/: no file category/news/arts/page/4/index.html"]
 
 
 def test_convert_keeps_them_for_the_build_of_its_markdown(tmp_path):
@@ -100,3 +106,65 @@ def test_convert_keeps_them_for_the_build_of_its_markdown(tmp_path):
     assert f"{SITE}/author/ann/" in json.loads((markdown / ".wp-import.json").read_text())["addresses"]
     out = build_site(tmp_path / "content", tmp_path / "output")
     assert {address: resolve_address(out, address) for address in EXPECTED} == EXPECTED
+
+
+# --- fetch asks the site for the same lists ---------------------------------------------------------
+
+def _fetched_post() -> dict:
+    """The post as fetch gets it: with _embed, its byline and terms inside it."""
+    return {**_post(), "_embedded": {
+        "author": [{"id": 1, "name": "Dr. Ann Lee", "slug": "ann", "link": f"{SITE}/author/ann/"}],
+        "wp:term": [[{"id": 2, "name": "News", "slug": "news", "taxonomy": "category",
+                      "link": f"{SITE}/category/news/"}], []]}}
+
+
+def _wordpress(**behaviour) -> WordPress:
+    lists = {kind: [{**item, **_SHAPE[kind], "description": "not asked for"} for item in items]
+             for kind, items in _sidecars().items()}
+    return WordPress(items={"posts": [_fetched_post()], **lists}, **behaviour)
+
+
+def _fetch(site: WordPress, out: Path, *extra: str) -> int:
+    return main(["fetch", site.url, "-o", str(out), "--backoff", "0.01", "--max-wait", "0.02", *extra])
+
+
+def test_fetch_keeps_the_addresses_its_lists_know_for_the_build(tmp_path, capsys):
+    with serve(_wordpress()) as site:
+        assert _fetch(site, tmp_path / "content" / "wp") == 0
+    err = capsys.readouterr().err
+    assert "1 posts, 3 categories, 1 tags, 2 users, 3 media;" in err, err
+    lists = [entry for entry in site.log if "/wp/v2/media?" in entry or "/wp/v2/users?" in entry]
+    assert len(lists) == 2 and all("_fields=" in entry and "_embed" not in entry for entry in lists), lists
+    archive = tmp_path / "content" / "wp" / ".wp-api"
+    assert "description" not in (archive / "categories" / "page-0001.json").read_text()  # only the fields asked
+    assert sorted(path.name for path in (tmp_path / "content" / "wp").glob("**/*.md")) == ["ferry.md"]
+    out = build_site(tmp_path / "content", tmp_path / "output")
+    assert {address: resolve_address(out, address) for address in EXPECTED} == EXPECTED
+
+
+def test_a_list_the_site_keeps_to_itself_is_a_note_and_the_rest_is_kept(tmp_path, capsys):
+    with serve(_wordpress(refuse={"users": (401, "rest_user_cannot_view")})) as site:
+        assert _fetch(site, tmp_path / "wp") == 0
+    err = capsys.readouterr().err
+    note = [line for line in err.splitlines() if "/wp/v2/users" in line]
+    assert len(note) == 1 and note[0].startswith("note: ") and "rest_user_cannot_view" in note[0], err
+    assert note[0].endswith("; the site does not list its users, so author archives are known from the posts' "
+                            "bylines only")
+    assert "0 failed" in err and "3 categories, 1 tags, 3 media;" in err
+    addresses = json.loads((tmp_path / "wp" / ".wp-import.json").read_text())["addresses"]
+    assert f"{SITE}/category/empty/" in addresses and f"{SITE}/author/pages-only/" not in addresses
+
+
+def test_lists_are_paged_and_no_lists_asks_for_none(tmp_path):
+    many = [{"id": n, "name": f"Tag {n}", "slug": f"tag-{n}", "link": f"{SITE}/tag/tag-{n}/", "taxonomy": "post_tag"}
+            for n in range(1, 151)]
+    with serve(_wordpress()) as site:
+        site.items["tags"] = many
+        assert _fetch(site, tmp_path / "a", "-q") == 0
+        assert sorted(site.page_requests("tags")) == [1, 2]
+        addresses = json.loads((tmp_path / "a" / ".wp-import.json").read_text())["addresses"]
+        assert len([link for link in addresses if "/tag/" in link]) == 150
+        site.log.clear()
+        assert _fetch(site, tmp_path / "b", "-q", "--no-lists") == 0
+    assert {entry.partition("?")[0] for entry in site.log} == {"/wp-json/wp/v2/posts", "/wp-json/wp/v2/pages"}
+    assert "addresses" not in json.loads((tmp_path / "b" / ".wp-import.json").read_text())

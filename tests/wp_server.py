@@ -36,6 +36,7 @@ class WordPress:
     delay: float = 0.0  # seconds each list page takes to answer
     stall: float = 1.0  # seconds a stalled answer takes: tests that stall set it above the client's timeout
     users: dict[str, str] = field(default_factory=dict)  # who may see other statuses than publish
+    refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # "users" -> (401, "rest_user_cannot_view")
     url: str = ""
     log: list[str] = field(default_factory=list)  # every path and query asked, in order
     auth_seen: list[str] = field(default_factory=list)
@@ -108,6 +109,9 @@ def make_handler(site: WordPress):
             if route == "/" and site.index:
                 return self.send_json(200, {"name": "Test site", "namespaces": ["wp/v2"], "routes": {}})
             parts = [p for p in route.split("/") if p]
+            if len(parts) == 3 and parts[2] in site.refuse:
+                status, code = site.refuse[parts[2]]
+                return self.send_json(status, {"code": code, "message": "Sorry, you are not allowed to list users."})
             if parts[:2] != ["wp", "v2"] or len(parts) != 3 or parts[2] not in site.items:
                 return self.send_json(404, {"code": "rest_no_route", "message": "No route was found"})
             return self.list_page(parts[2], query)
@@ -157,7 +161,11 @@ def make_handler(site: WordPress):
                 pages + site.extra_pages if site.total_pages_says is None else site.total_pages_says)}
             if not site.total_pages_header:
                 headers = {}
-            self.send_json(200, items[(number - 1) * per_page:number * per_page], headers)
+            items = items[(number - 1) * per_page:number * per_page]
+            if "_fields" in query:  # only the fields asked for, as WordPress answers
+                wanted = query["_fields"][0].split(",")
+                items = [{key: value for key, value in item.items() if key in wanted} for item in items]
+            self.send_json(200, items, headers)
 
         def signed_in(self) -> bool:
             value = self.headers.get("Authorization", "")
