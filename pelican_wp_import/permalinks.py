@@ -38,7 +38,8 @@ def old_path(link: object, base: str = "") -> str:
     """The path of a permalink from the site root, '' when it has none to keep.
 
     'https://site.example/blog/2023/09/x/' with base 'blog/' gives '2023/09/x/'; a link with a
-    query (?p=123, ?page_id=4, ?lang=en), the site root and unsafe paths give ''.
+    query (?p=123, ?page_id=4, ?lang=en), the site root, unsafe paths, and with a base, a path
+    outside it (another application of the domain, which the new site does not answer for) give ''.
     """
     if not isinstance(link, str) or not link.strip():
         return ""
@@ -46,7 +47,9 @@ def old_path(link: object, base: str = "") -> str:
     if parts.query:
         return ""
     path = unquote(parts.path).lstrip("/")
-    if base and (path + "/").startswith(base):
+    if base:
+        if not (path + "/").startswith(base):
+            return ""
         path = path[len(base):]
     names = path.split("/")[:-1] if path.endswith("/") else path.split("/")
     if path.lower() in _SITE_ROOT or not all(is_safe_name(name) for name in names):

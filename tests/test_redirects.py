@@ -10,7 +10,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -39,6 +39,8 @@ from corpus import make_posts  # noqa: E402
     ("https://site.example/news/a-post/?lang=en", "", ""),
     ("https://site.example/", "", ""),
     ("https://site.example/blog/", "blog/", ""),
+    ("https://site.example/shop/item/", "blog/", ""),  # not WordPress's: it lived in /blog/
+    ("https://site.example/blogroll/x/", "blog/", ""),
     ("https://site.example/index.php", "", ""),
     ("https://site.example/a/../../etc/", "", ""),
     ("https://site.example/a//b/", "", ""),
@@ -448,10 +450,18 @@ def test_a_site_that_lived_in_a_folder(tmp_path):
     content.mkdir()
     post = json.loads((CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json").read_text())
     post["link"] = "https://harbourledger.example/blog/news/council-votes-to-keep-winter-ferry/"
+    # the blog's own category archive, and the same path outside the blog (another application of the domain)
+    post["content"]["rendered"] += ('<p><a href="https://harbourledger.example/blog/category/news/">ours</a> '
+                                    '<a href="https://harbourledger.example/category/news/">not ours</a></p>')
     (content / "post.json").write_text(json.dumps(post))
     out = build_site(content, tmp_path / "output", WP_IMPORT_OLD_BASE="/blog/")
-    assert (out / "news" / "council-votes-to-keep-winter-ferry" / "index.html").exists()
+    page = out / "news" / "council-votes-to-keep-winter-ferry" / "index.html"
     assert not (out / "blog").exists()
+    links = {a.get_text(): a["href"] for a in html(page).select(".prose a")}
+    assert links["not ours"] == "https://harbourledger.example/category/news/"
+    assert links["ours"] != "https://harbourledger.example/blog/category/news/"
+    assert urljoin("https://new.example/news/council-votes-to-keep-winter-ferry/", links["ours"]).endswith(
+        "/category/news.html")
 
 
 def test_a_page_the_site_made_at_an_old_address_is_kept(tmp_path):
