@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 from .htmltree import (child_elements, children, children_and_tags, classes, escape_text, items_after,
                        items_before, previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
-from .text import unsafe_url_scheme
+from .text import split_url, unsafe_url_scheme
 
 # Classes that name a code block's language: language-x, lang-x, brush: x (SyntaxHighlighter).
 _LANG_CLASS = re.compile(r"^(?:language|lang)-([\w+#.-]+)$")
@@ -301,14 +301,25 @@ class WordPressConverter:
     def convert_code(self, el, text, parent_tags):
         if "pre" in parent_tags:
             return text
-        # a code span holds one line: a line break in it could start a heading or end the paragraph,
-        # and leave its closing backticks and whatever follows to be read as Markdown
-        code = _LINE_BREAKS.sub(" ", _inline_code_text(el))
-        if not code:
-            return ""
-        ticks = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(code)), default=0))
-        pad = " " if code.startswith("`") or code.endswith("`") else ""
-        return f"{ticks}{pad}{code}{pad}{ticks}"
+        if "_noformat" not in parent_tags and next(el.iterdescendants("img", "a"), None) is not None:
+            return self._code_around(el, parent_tags)
+        return _code_span(_inline_code_text(el))
+
+    def _code_around(self, el, parent_tags) -> str:
+        """Inline code holding pictures or links: a code span holds text only, so the words around
+        each are spans of their own, and a link's words a span inside the link (API docs link
+        function names: <code><a href=…>foo()</a></code> is [`foo()`](…))."""
+        pieces: list = [""]
+        _code_pieces(el, pieces, links="a" not in parent_tags)
+        done = []
+        for piece in pieces:
+            if piece.__class__ is str:
+                done.append(_spaced_code_span(piece))
+            elif piece.tag == "img":
+                done.append(self.convert_img(piece, "", parent_tags))
+            else:
+                done.append(self.convert_a(piece, self._code_around(piece, parent_tags | {"a"}), parent_tags))
+        return "".join(done)
 
     convert_kbd = convert_code
     convert_samp = convert_code
@@ -718,6 +729,40 @@ def _code_text(pre) -> str:
     return code
 
 
+def _code_span(text: str) -> str:
+    # a code span holds one line: a line break in it could start a heading or end the paragraph,
+    # and leave its closing backticks and whatever follows to be read as Markdown
+    code = _LINE_BREAKS.sub(" ", text)
+    if not code.strip(" "):
+        return code  # spaces between pictures stay spaces; a span of nothing is nothing
+    ticks = "`" * (1 + max((len(m) for m in _BACKTICKS.findall(code)), default=0))
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{ticks}{pad}{code}{pad}{ticks}"
+
+
+def _spaced_code_span(text: str) -> str:
+    """A code span beside a picture: the spaces at its ends go outside it, where they part it from the
+    picture (Python-Markdown drops them inside)."""
+    words = text.strip(" ")
+    if not words:
+        return text
+    return text[:len(text) - len(text.lstrip(" "))] + _code_span(words) + text[len(text.rstrip(" ")):]
+
+
+def _code_pieces(element, pieces: list, links: bool) -> None:
+    """Inline code's text, pictures and (when links) links in document order: runs of text, each
+    <img> and <a href> between them."""
+    for item in children(element):
+        if item.__class__ is str:
+            pieces[-1] += item
+        elif item.tag == "img" or (links and item.tag == "a" and item.get("href")):
+            pieces.extend((item, ""))
+        else:
+            if item.tag in _BREAKS_IN_CODE:
+                pieces[-1] += "\n"
+            _code_pieces(item, pieces, links)
+
+
 def _inline_code_text(code) -> str:
     """The text of inline code, with a line break where a block or <br> inside it parts its words."""
     pieces: list[str] = []
@@ -859,12 +904,27 @@ def kept_attributes(tag) -> list[tuple[str, str]]:
         keep = _CLASS_ONLY if name in _CLASS_KEPT else ()
     kept = [(key, value) for key, value in tag.items()
             if key in keep and not _is_script_address(name, key, value)]
+    if name == "iframe" and not (tag.get("title") or "").strip():
+        kept = [(key, value) for key, value in kept if key != "title"]
+        kept.append(("title", _frame_title(tag)))
     lazy = _lazy_source(tag) if name == "img" else None
     if lazy:
         kept = [(key, value) for key, value in kept if key != "src"]
         if not _is_script_address(name, "src", lazy):
             kept.append(("src", lazy))
     return kept
+
+
+def _frame_title(iframe) -> str:
+    """A name for a frame that has none, which a screen reader announces it by: its embed's caption,
+    else the site it shows."""
+    figure = next(iframe.iterancestors("figure"), None)
+    caption = next(figure.iterdescendants("figcaption"), None) if figure is not None else None
+    words = " ".join(text_of(caption).split()) if caption is not None else ""
+    if words:
+        return words if len(words) <= 120 else words[:119].rstrip() + "…"
+    host = (split_url(iframe.get("src") or "").hostname or "").removeprefix("www.")
+    return f"Embedded content from {host}" if host else "Embedded content"
 
 
 _CLASS_ONLY = ("class",)

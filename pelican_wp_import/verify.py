@@ -26,6 +26,10 @@ _COUNTED = {"img": "images", "a": "links", "iframe": "embeds", "table": "tables"
             "li": "list items", "blockquote": "quotes", "h": "headings", "figcaption": "captions"}
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WORD = re.compile(r"\w+")
+# Elements that sit inside a word without parting it: "<b>W</b>ord", "c<wbr>d" and "<span>a</span>b" are
+# one word each, however the Markdown writes them; every other element parts the words around it.
+_INLINE = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s samp small "
+                    "span strike strong sub sup time tt u var wbr".split())
 _PER_THREAD = threading.local()
 
 
@@ -50,9 +54,26 @@ def measure(root) -> Measure:
         else:
             found = sum(1 for element in root.iter(*(_HEADINGS if name == "h" else (name,))) if _shows(element))
         counts.append((name, found))
-    text = " ".join(root.itertext())
-    words = tuple(word for word in _WORD.findall(text) if word != MORE_SENTINEL)
+    words = tuple(word for word in _WORD.findall(_text(root)) if word != MORE_SENTINEL)
     return Measure(words, tuple(counts))
+
+
+def _text(root) -> str:
+    """The words of a tree as a reader sees them: blocks apart, inline elements run into their words."""
+    pieces = []
+    for event, element in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # not shown; the words after it are
+            if element.tail:
+                pieces.append(element.tail)
+            continue
+        if element.tag not in _INLINE:
+            pieces.append(" ")
+        if event == "start":
+            if element.text:
+                pieces.append(element.text)
+        elif element.tail and element is not root:
+            pieces.append(element.tail)
+    return "".join(pieces)
 
 
 def _shows(element) -> bool:

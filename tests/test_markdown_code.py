@@ -125,6 +125,25 @@ def test_inline_code_is_not_escaped():
     assert render(md(html)) == "<p>Use <code>&lt;div&gt;</code> or <code>snake_case * 2</code>.</p>"
 
 
+def test_a_link_inside_inline_code_goes_around_its_words():
+    # API documentation links function names inside code; a code span holds text only, so the link
+    # was lost (--verify reported it)
+    html = ('<p>Call <code><a href="https://docs.example/foo">foo()</a></code>, or '
+            '<code>x = <a href="https://docs.example/bar">bar</a>(1)</code>.</p>')
+    assert md(html) == "Call [`foo()`](https://docs.example/foo), or `x =` [`bar`](https://docs.example/bar)`(1)`.\n"
+    assert render(md(html)) == ('<p>Call <a href="https://docs.example/foo"><code>foo()</code></a>, or <code>x =</code> '
+                                '<a href="https://docs.example/bar"><code>bar</code></a><code>(1)</code>.</p>')
+
+
+def test_a_picture_inside_inline_code_comes_out_beside_its_words():
+    html = ('<p>Run <code>ls <img src="https://x.example/icon.png" alt="icon"></code> and <code>'
+            '<a href="https://d.example/"><img src="https://x.example/i.png" alt="i"> go</a></code>.</p>')
+    assert md(html) == ("Run `ls` ![icon](https://x.example/icon.png) and "
+                        "[![i](https://x.example/i.png) `go`](https://d.example/).\n")
+    # a script address is no link, and an anchor without one stays words of the span
+    assert md('<p><code><a href="javascript:alert(1)">bad</a> <a id="x">ok</a></code></p>') == "`bad` `ok`\n"
+
+
 def test_preformatted_text_with_links_stays_html_and_keeps_its_addresses_and_blank_lines():
     html = '<p>Intro</p><pre>See <a href="https://ex.com/a_b">the_docs</a> &lt;x&gt;\n\n    then *this*</pre><p>After</p>'
     assert md(html) == ('Intro\n\n<pre>See <a href="https://ex.com/a_b">the_docs</a> &lt;x&gt;\n\n    then *this*'

@@ -192,8 +192,18 @@ def test_embed_with_caption_stays_a_figure():
     html = ('<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">'
             '<iframe src="https://www.youtube.com/embed/abc"></iframe></div><figcaption>Watch</figcaption></figure>')
     assert md(html) == ('<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">'
-                        '<iframe src="https://www.youtube.com/embed/abc"></iframe></div>'
+                        '<iframe src="https://www.youtube.com/embed/abc" title="Watch"></iframe></div>'
                         "<figcaption>Watch</figcaption></figure>\n")
+
+
+def test_a_frame_without_a_title_is_named_by_its_caption_or_its_site():
+    # a screen reader announces a frame by its title; embeds pasted as HTML often have none
+    assert md('<p>Map:</p><iframe src="https://www.openstreetmap.org/export/embed.html" title=" "></iframe>') == (
+        'Map:\n\n<iframe src="https://www.openstreetmap.org/export/embed.html" '
+        'title="Embedded content from openstreetmap.org"></iframe>\n')
+    caption = "A very long caption " * 10
+    titled = _soup(md(f'<figure><iframe src="https://vimeo.com/1"></iframe><figcaption>{caption}</figcaption></figure>'))
+    assert titled.iframe["title"] == caption[:119].rstrip() + "…"
 
 
 def test_tweet_stays_html_without_its_script():
