@@ -330,7 +330,7 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
     """Keep what one page answered; the pages of its type that are to be fetched next because of it."""
     kind, number, reply = result.kind, result.number, result.reply
     if reply is None:
-        return _failed(tally, reporter, result.failure)
+        return _failed(tally, reporter, result.failure + _without_it(kind))
     tally.retries += reply.tries - 1
     code = reply.data.get("code") if isinstance(reply.data, dict) else None
     if reply.status == 400 and isinstance(code, str) and code.endswith(INVALID_PAGE):
@@ -348,12 +348,17 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
         archive.set_total(kind, 0)
         return []
     if reply.status != 200 or not isinstance(reply.data, list):
-        return _failed(tally, reporter, f"{reply.url}: {_unexpected(reply)}")
+        return _failed(tally, reporter, f"{reply.url}: {_unexpected(reply)}{_without_it(kind)}")
     if number > 1 and kind not in archive.totals and reply.data and _same_ids(reply.data, archive, kind, number - 1):
         # paging on with no X-WP-TotalPages, and a cache or proxy that ignores ?page= would never end
         return _failed(tally, reporter, f"{reply.url}: the same posts as page {number - 1}: the site ignores "
                                         "?page=, so no more pages were asked for")
     return _keep_page(result, reply.data, archive, tally, on_page)
+
+
+def _without_it(kind: str) -> str:
+    """What to add to the error of a list's page: the run can do without the list."""
+    return f" (the site's list of {kind}: --no-lists goes without it)" if kind in LISTS else ""
 
 
 def _same_ids(posts: list, archive: Archive, kind: str, number: int) -> bool:

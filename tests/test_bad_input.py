@@ -460,7 +460,8 @@ def test_hostile_content_is_sanitised_and_each_post_says_what_went(capsys, tmp_p
     assert body == BODY.rstrip("\n") + "![](x.jpg)\n"  # Thursday stays, as text; the picture loses its handler
     raw = Run(capsys, tmp_path / "raw", source, flags=("--no-sanitize",))
     assert raw.lines == [summary(converted=1)]
-    assert '<iframe src="https://evil.example/frame"></iframe>' in raw.read("hostile-content.md")[1]
+    assert ('<iframe src="https://evil.example/frame" title="Embedded content from evil.example"></iframe>'
+            in raw.read("hostile-content.md")[1])
 
 
 @pytest.mark.parametrize("fixture, written, expected, body", [

@@ -168,3 +168,13 @@ def test_lists_are_paged_and_no_lists_asks_for_none(tmp_path):
         assert _fetch(site, tmp_path / "b", "-q", "--no-lists") == 0
     assert {entry.partition("?")[0] for entry in site.log} == {"/wp-json/wp/v2/posts", "/wp-json/wp/v2/pages"}
     assert "addresses" not in json.loads((tmp_path / "b" / ".wp-import.json").read_text())
+
+
+def test_a_list_that_keeps_failing_is_an_error_that_says_the_run_can_do_without_it(tmp_path, capsys):
+    with serve(_wordpress(always_fail={"media page 1"})) as site:
+        assert _fetch(site, tmp_path / "wp", "--retries", "1") == 1
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(failed) == 1 and "/wp/v2/media?" in failed[0], err
+    assert failed[0].endswith("(the site's list of media: --no-lists goes without it)")
+    assert (tmp_path / "wp" / "ferry.md").is_file() and "1 failed" in err

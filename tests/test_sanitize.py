@@ -154,7 +154,8 @@ def test_iframe_hosts(src, refused):
 def test_iframe_hosts_can_be_set():
     html = '<iframe src="https://video.example.org/embed/1"></iframe><iframe src="https://www.youtube.com/embed/x">'
     markdown, warnings = sanitised(html + "</iframe>", iframe_hosts=("video.example.org",))
-    assert markdown == '<iframe src="https://video.example.org/embed/1"></iframe>\n'
+    assert markdown == '<iframe src="https://video.example.org/embed/1" title="Embedded content from video.example.org">' \
+                       '</iframe>\n'
     assert warnings == ["sanitised: removed 1 <iframe> from www.youtube.com"]
 
 
@@ -178,7 +179,8 @@ def test_sanitising_can_be_switched_off():
     on = convert_post(RawPost(_post(html), "p.json"), Sidecars(), Options())
     off = convert_post(RawPost(_post(html), "p.json"), Sidecars(), Options(sanitize=False))
     assert on.markdown == "A\n" and on.warnings == ["sanitised: removed 1 <iframe> from evil.example"]
-    assert off.markdown == 'A\n\n<iframe src="https://evil.example/x"></iframe>\n' and off.warnings == []
+    assert off.markdown == ('A\n\n<iframe src="https://evil.example/x" title="Embedded content from evil.example">'
+                            '</iframe>\n') and off.warnings == []
 
 
 def test_pelican_settings_switch_and_set_it():
@@ -196,7 +198,8 @@ def test_command_sanitises_by_default_and_not_with_no_sanitize(capsys, tmp_path)
     assert (tmp_path / "safe" / "s.md").read_text().endswith("\nA\n")
     assert main(["convert", str(source), "-o", str(tmp_path / "raw"), "--no-sanitize"]) == 0
     assert "sanitised" not in capsys.readouterr().err
-    assert (tmp_path / "raw" / "s.md").read_text().endswith('\nA\n\n<iframe src="https://evil.example/"></iframe>\n')
+    assert (tmp_path / "raw" / "s.md").read_text().endswith(
+        '\nA\n\n<iframe src="https://evil.example/" title="Embedded content from evil.example"></iframe>\n')
 
 
 def test_very_deep_nesting_is_flattened_before_nh3_which_is_quadratic_there():
