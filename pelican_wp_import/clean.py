@@ -365,7 +365,7 @@ def _mark_more(comment, root) -> None:
     # right after top, before the text that follows it
     marker.tail, top.tail = top.tail, None
     top.addnext(marker)
-    if comment.getparent() is top and top.tag == "p" and any(
+    if comment.getparent() is top and top.tag == "p" and not _inside_a_word(comment) and any(
             not isinstance(node, str) or node.strip() for node in items_after(comment)):
         after = _new_paragraph()
         after.text = comment.tail
@@ -374,6 +374,17 @@ def _mark_more(comment, root) -> None:
             after.append(node)
         after.tail, marker.tail = marker.tail, None
         marker.addnext(after)
+
+
+def _inside_a_word(comment) -> bool:
+    """Whether a comment sits between two letters of one word ("Harbour<!--more-->master"): the
+    paragraph is then kept whole, the teaser running to its end, rather than the word parted."""
+    previous = comment.getprevious()
+    if previous is None:
+        before = comment.getparent().text or ""
+    else:  # right after an element's own words ("<b>Harbour</b><!--more-->master") when it has no tail
+        before = previous.tail or "".join(previous.itertext())
+    return before[-1:].isalnum() and (comment.tail or "")[:1].isalnum()
 
 
 def _has_text_before(node, top) -> bool:

@@ -41,7 +41,7 @@ def test_control_characters_go_and_a_form_feed_is_a_space():
     # a PDF's page breaks and stray bytes; lxml cannot hold them in text that cleaning moves
     assert md("<p>a</p><p></p>Page 2\x0c") == "a\n\nPage 2\n"
     assert md("a&#12;b &#x0C;c &#1;d\x01") == "a b c d\n"
-    assert md("<p>a<!--more-->b</p>\x01") == f"a\n\n{MORE_SENTINEL}\n\nb\n"
+    assert md("<p>a <!--more-->b</p>\x01") == f"a\n\n{MORE_SENTINEL}\n\nb\n"
 
 
 def test_a_blank_line_in_raw_text_inside_an_unwrapped_element_parts_no_paragraph():
@@ -432,6 +432,13 @@ def test_more_at_the_end_of_a_paragraph_comes_after_it():
 
 def test_more_inside_a_paragraph_splits_it():
     assert md("<p>Intro <!--more--> rest.</p>") == f"Intro\n\n{MORE_SENTINEL}\n\nrest.\n"
+
+
+def test_more_inside_a_word_parts_no_word():
+    # the full post shows "Harbourmaster": the teaser runs to the end of the paragraph instead
+    assert md("<p>The Harbour<!--more-->master retires.</p><p>Rest.</p>") == (
+        f"The Harbourmaster retires.\n\n{MORE_SENTINEL}\n\nRest.\n")
+    assert md("<p><b>Harbour</b><!--more-->master.</p>") == f"**Harbour**master.\n\n{MORE_SENTINEL}\n"
 
 
 def test_more_without_paragraphs():
