@@ -336,9 +336,10 @@ def record_page(result: PageResult, archive: Archive, tally: FetchTally, reporte
     if reply.status == 400 and isinstance(code, str) and code.endswith(INVALID_PAGE):
         archive.set_total(kind, number - 1)  # fewer pages than page 1 said: posts went away meanwhile
         return []
-    if kind in LISTS and reply.status in (400, 401, 403, 404):
+    if kind in LISTS and number == 1 and reply.status in (400, 401, 403, 404):
         # many sites keep /users (or all but the posts) from visitors: the posts still carry their bylines
-        # and terms, so the archives they show are known anyway
+        # and terms, so the archives they show are known anyway. Only page 1 says so: a refusal later
+        # (a firewall's rate limit) is an error, and the pages fetched stay for the next run to go on from
         reporter.say(f"note: {reply.url}: {_unexpected(reply)}; the site does not list its {kind}, so "
                      f"{_UNLISTED[kind]}")
         archive.set_total(kind, 0)

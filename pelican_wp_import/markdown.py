@@ -99,6 +99,12 @@ _AUTOLINK = re.compile(r"^(?:(?:https?|ftp)://[^<>\s]*|mailto:[^<>\s@]+@[^<>\s@]
 _NESTING = frozenset(("blockquote", "li", "dd", "dt", "a", "_inline"))
 _TEXT_BETWEEN_TAGS = re.compile(r"(?<=>)[^<]+")
 _MARKDOWN_AS_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]`*_\\!"}
+# A value of an attribute as htmltree.to_html writes it: double-quoted, its own quotes escaped.
+_ATTRIBUTE_VALUE = re.compile(r'(?<==")[^"]*(?=")')
+
+
+def _as_entities(match: re.Match) -> str:
+    return match.group().translate(_MARKDOWN_AS_ENTITIES)
 _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twitter-video", "bluesky-embed",
                         "mastodon-embed", "wp-embedded-content"}
 
@@ -658,8 +664,9 @@ def _stray_cell(text: str) -> str:
 
 
 def _attribute_value(value: str) -> str:
-    """value in double quotes' HTML, as to_html prints it."""
-    return escape_text(value).replace('"', "&quot;")
+    """value in double quotes' HTML written into Markdown's text: what Python-Markdown would read as
+    Markdown there ("[x](y)" a link, whose own quotes would end the value) as character references."""
+    return escape_text(value).replace('"', "&quot;").translate(_MARKDOWN_AS_ENTITIES)
 
 
 def _one_line(text: str) -> str:
@@ -741,12 +748,18 @@ def _code_span(text: str) -> str:
 
 
 def _spaced_code_span(text: str) -> str:
-    """A code span beside a picture: the spaces at its ends go outside it, where they part it from the
-    picture (Python-Markdown drops them inside)."""
-    words = text.strip(" ")
+    """A code span beside a picture or a link: the white space at its ends goes outside it, where it
+    parts the span from them (Python-Markdown drops it inside); a line break or a tab as a space, a
+    no-break space as itself."""
+    words = text.strip(_SPACES_AROUND_CODE)
     if not words:
-        return text
-    return text[:len(text) - len(text.lstrip(" "))] + _code_span(words) + text[len(text.rstrip(" ")):]
+        return _LINE_BREAKS.sub(" ", text)
+    before = text[:len(text) - len(text.lstrip(_SPACES_AROUND_CODE))]
+    after = text[len(text.rstrip(_SPACES_AROUND_CODE)):]
+    return _LINE_BREAKS.sub(" ", before) + _code_span(words) + _LINE_BREAKS.sub(" ", after)
+
+
+_SPACES_AROUND_CODE = " \t\n\r\f\xa0"
 
 
 def _code_pieces(element, pieces: list, links: bool) -> None:
@@ -953,8 +966,9 @@ def raw_block(el, parent_tags=frozenset()) -> str:
     nested = parent_tags & _NESTING
     if nested:
         # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
-        # text between the tags as Markdown, where "[x](y)" would be a link
-        html = _TEXT_BETWEEN_TAGS.sub(lambda m: m.group().translate(_MARKDOWN_AS_ENTITIES), html)
+        # text between the tags as Markdown, where "[x](y)" would be a link; in an attribute's value
+        # too, where the link's own quotes would end the value and start attributes of their own
+        html = _ATTRIBUTE_VALUE.sub(_as_entities, _TEXT_BETWEEN_TAGS.sub(_as_entities, html))
     # a blank line inside an HTML block would end it early in Markdown; a <pre> at the top level runs to
     # its closing tag (Python-Markdown, CommonMark), and its blank lines are the author's
     if "\n" in html and (nested or el.tag != "pre"):

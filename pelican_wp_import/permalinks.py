@@ -12,6 +12,7 @@ path that is not safe as file names are not kept (the redirect map still points 
 """
 from __future__ import annotations
 
+import logging
 import posixpath
 from urllib.parse import unquote
 
@@ -26,10 +27,13 @@ PUBLIC_LISTS = ("articles", "translations", "hidden_articles", "hidden_translati
 FILE_SUFFIXES = (".html", ".htm", ".php", ".xml")
 _SITE_ROOT = ("", "index.php", "index.html")
 
+logger = logging.getLogger(__name__)
+
 
 def base_path(base: object) -> str:
-    """WP_IMPORT_OLD_BASE as a path prefix: '/blog/', 'blog' and 'https://x/blog' all give 'blog/'."""
-    path = split_url(base).path if isinstance(base, str) else ""
+    """WP_IMPORT_OLD_BASE as a path prefix: '/blog/', 'blog' and 'https://x/blog' all give 'blog/';
+    percent-escapes decoded, as old_path decodes the links."""
+    path = unquote(split_url(base).path) if isinstance(base, str) else ""
     path = path.strip("/")
     return path + "/" if path else ""
 
@@ -48,7 +52,7 @@ def old_path(link: object, base: str = "") -> str:
         return ""
     path = unquote(parts.path).lstrip("/")
     if base:
-        if not (path + "/").startswith(base):
+        if not (path + "/").lower().startswith(base.lower()):  # /Blog/ for /blog/ is a slip of the setting
             return ""
         path = path[len(base):]
     names = path.split("/")[:-1] if path.endswith("/") else path.split("/")
@@ -102,6 +106,8 @@ def keep_permalinks(contents: list, settings: dict) -> int:
     if not settings.get(KEEP_SETTING, True):
         return 0
     base = base_path(settings.get(BASE_SETTING, ""))
+    if base:
+        _check_base(contents, base, settings.get(BASE_SETTING))
     wanted = [(c, kept_address(getattr(c, "metadata", {}) or {}, base)) for c in contents]
     taken = {_claimed(c) for c, address in wanted if address is None} | _direct_template_files(settings)
     moved = 0
@@ -112,6 +118,21 @@ def keep_permalinks(contents: list, settings: dict) -> int:
         content.override_url, content.override_save_as = address
         moved += 1
     return moved
+
+
+def _check_base(contents: list, base: str, setting: object) -> None:
+    """A warning when WP_IMPORT_OLD_BASE matches none of the posts' links: every old address would be
+    lost, most likely to a slip in the setting."""
+    links = [link for c in contents if isinstance(link := (getattr(c, "metadata", {}) or {}).get("wp_link"), str)
+             and not split_url(link).query]
+    if links and not any(old_path(link, base) or _is_base_itself(link, base) for link in links):
+        logger.warning("%s = %r: none of the %d posts' WordPress links (such as %s) lies under it, so none "
+                       "keeps its old address; set it to the folder WordPress lived in, or to \"\"",
+                       BASE_SETTING, setting, len(links), links[0])
+
+
+def _is_base_itself(link: str, base: str) -> bool:
+    return unquote(split_url(link).path).strip("/").lower() + "/" == base.lower()
 
 
 def public_contents(generators) -> list:

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 from .load import load_file, read_head
 from .resolve import Sidecars
 
 # Only files whose first bytes lack a "content" key can be sidecars: every post object has one
-# near its start, so post files are never parsed twice.
+# near its start, so post files are never parsed twice. A key, not a value: a tag, a user or an
+# upload may well be named "content".
 _PEEK_BYTES = 1 << 16
+_CONTENT_KEY = re.compile(rb'"content"\s*:')
 
 
 def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path], list[str]]:
@@ -42,7 +45,7 @@ def may_be_sidecar(path: Path) -> bool:
         head = read_head(path, _PEEK_BYTES)  # the main process peeks into every file of a run
     except OSError:
         return False
-    return b'"content"' not in head
+    return b'"content"' not in head or _CONTENT_KEY.search(head) is None
 
 
 def sidecars_for(folder: Path, files: list[Path] | None = None) -> Sidecars:

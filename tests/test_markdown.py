@@ -6,6 +6,7 @@ galleries and embeds in test_markdown_figures.py.
 import itertools
 
 import pytest
+from bs4 import BeautifulSoup
 from markdown_pairs import md
 from roundtrip import render, soup_of
 
@@ -277,7 +278,27 @@ def test_underline_highlight_and_abbreviations_stay_html(html, markdown):
 
 def test_underline_highlight_and_abbreviations_render_as_written():
     html = '<p><u>a</u> <mark><em>b</em></mark> <abbr title="x_y*z">HT</abbr> <u>*c*</u></p>'
-    assert render(md(html)) == '<p><u>a</u> <mark><em>b</em></mark> <abbr title="x_y*z">HT</abbr> <u>*c*</u></p>'
+    assert render(md(html)) == ('<p><u>a</u> <mark><em>b</em></mark> <abbr title="x&#95;y&#42;z">HT</abbr> '
+                                "<u>*c*</u></p>")
+    assert BeautifulSoup(render(md(html)), "html.parser").abbr["title"] == "x_y*z"  # as a browser reads it
+
+
+@pytest.mark.parametrize("html", [
+    '<p><abbr title="[x](onload=alert(1)//)">A</abbr></p>',
+    '<ul><li><abbr title="[x](onload=alert(1)//)">A</abbr></li></ul>',
+    # a footnote-like anchor's id
+    '<p><a href="#[x](onload=alert(1)//)">see</a> <a id="[x](onload=alert(1)//)"></a>there</p>',
+    # a frame's title, written by its author or taken from its caption, in HTML that Markdown nests
+    '<blockquote><figure class="wp-block-embed"><iframe src="https://www.youtube.com/embed/abc"></iframe>'
+    "<figcaption>Watch [this](onload=alert(1)//)</figcaption></figure></blockquote>",
+    '<ul><li><iframe src="https://www.youtube.com/embed/abc" title="[x](onload=alert(1)//)"></iframe></li></ul>',
+])
+def test_markdown_in_an_attribute_written_as_html_stays_its_text(html):
+    # Python-Markdown read "[x](y)" in the value as a link, whose quotes ended the value: onload=… ran
+    soup = BeautifulSoup(render(md(html)), "html.parser")
+    assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+    values = [value for tag in soup.find_all(True) for name, value in tag.attrs.items() if name in ("title", "id")]
+    assert values and all("](onload=alert(1)//)" in value for value in values), values
 
 
 def test_details_stay_a_disclosure_widget():

@@ -140,6 +140,11 @@ def test_a_picture_inside_inline_code_comes_out_beside_its_words():
             '<a href="https://d.example/"><img src="https://x.example/i.png" alt="i"> go</a></code>.</p>')
     assert md(html) == ("Run `ls` ![icon](https://x.example/icon.png) and "
                         "[![i](https://x.example/i.png) `go`](https://d.example/).\n")
+    # a line break, a <br> or a no-break space beside a link parts it from the span as a plain space does
+    html = ('<p><code>new\n<a href="https://d.example/">Foo</a>()</code> <code>x&nbsp;<a href="https://d.example/">y'
+            '</a></code> <code>a<br><a href="https://d.example/">b</a></code></p>')
+    assert md(html) == ("`new` [`Foo`](https://d.example/)`()` `x`\xa0[`y`](https://d.example/) "
+                        "`a` [`b`](https://d.example/)\n")
     # a script address is no link, and an anchor without one stays words of the span
     assert md('<p><code><a href="javascript:alert(1)">bad</a> <a id="x">ok</a></code></p>') == "`bad` `ok`\n"
 

@@ -178,3 +178,32 @@ def test_a_list_that_keeps_failing_is_an_error_that_says_the_run_can_do_without_
     assert len(failed) == 1 and "/wp/v2/media?" in failed[0], err
     assert failed[0].endswith("(the site's list of media: --no-lists goes without it)")
     assert (tmp_path / "wp" / "ferry.md").is_file() and "1 failed" in err
+
+
+def test_a_refusal_after_the_first_page_of_a_list_is_an_error_that_keeps_the_pages_fetched(tmp_path, capsys):
+    many = [{"id": n, "slug": f"photo-{n}", "type": "attachment", "media_type": "image", "post": 10,
+             "link": f"{SITE}/2024/05/ferry/photo-{n}/"} for n in range(100, 250)]
+    with serve(_wordpress()) as site:
+        site.items["media"] = many
+        site.refuse_pages = {"media page 2": (403, "rest_forbidden")}
+        assert _fetch(site, tmp_path / "wp", "--retries", "0") == 1
+        err = capsys.readouterr().err
+        assert "note:" not in err and "1 failed" in err, err
+        assert (tmp_path / "wp" / ".wp-api" / "media" / "page-0001.json").is_file()
+        site.refuse_pages = {}
+        site.log.clear()
+        assert _fetch(site, tmp_path / "wp") == 0  # the next run asks for the page that failed, and only it
+    assert site.page_requests("media") == [2]
+    addresses = json.loads((tmp_path / "wp" / ".wp-import.json").read_text())["addresses"]
+    assert len([link for link in addresses if "/photo-" in link]) == 150
+
+
+def test_a_term_named_content_does_not_hide_its_list(tmp_path):
+    # a list is told from a file of posts by the "content" key every post has; a tag may be named so
+    source = _site(tmp_path / "json")
+    tags = json.loads((source / "tags.json").read_text())
+    tags.append({"id": 8, "name": "Content", "slug": "content", "link": f"{SITE}/tag/content/", "taxonomy": "post_tag"})
+    (source / "tags.json").write_text(json.dumps(tags), encoding="utf-8")
+    assert main(["convert", str(source), "-o", str(tmp_path / "out"), "-q"]) == 0
+    addresses = json.loads((tmp_path / "out" / ".wp-import.json").read_text())["addresses"]
+    assert f"{SITE}/tag/content/" in addresses and f"{SITE}/tag/harbour/" in addresses

@@ -41,6 +41,8 @@ from corpus import make_posts  # noqa: E402
     ("https://site.example/blog/", "blog/", ""),
     ("https://site.example/shop/item/", "blog/", ""),  # not WordPress's: it lived in /blog/
     ("https://site.example/blogroll/x/", "blog/", ""),
+    ("https://site.example/blog/a/", "Blog/", "a/"),  # the setting's case is a slip, not another folder
+    ("https://site.example/bl%C3%B6g/a/", "blög/", "a/"),
     ("https://site.example/index.php", "", ""),
     ("https://site.example/a/../../etc/", "", ""),
     ("https://site.example/a//b/", "", ""),
@@ -52,6 +54,7 @@ def test_old_path_of_a_permalink(link, base, path):
 
 
 @pytest.mark.parametrize("setting, base", [("/blog/", "blog/"), ("blog", "blog/"), ("https://x.example/blog", "blog/"),
+                                           ("/bl%C3%B6g/", "blög/"),
                                            ("", ""), ("/", ""), (None, "")])
 def test_old_base_setting(setting, base):
     assert base_path(setting) == base
@@ -462,6 +465,21 @@ def test_a_site_that_lived_in_a_folder(tmp_path):
     assert links["ours"] != "https://harbourledger.example/blog/category/news/"
     assert urljoin("https://new.example/news/council-votes-to-keep-winter-ferry/", links["ours"]).endswith(
         "/category/news.html")
+
+
+def test_a_base_no_post_lies_under_is_a_warning(tmp_path, caplog):
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(CONTENT / "2023-01-17-council-votes-to-keep-winter-ferry.json", content / "post.json")
+    out = build_site(content, tmp_path / "output", WP_IMPORT_OLD_BASE="/news-archive/")
+    warned = [r.getMessage() for r in caplog.records if "WP_IMPORT_OLD_BASE" in r.getMessage()]
+    assert warned == ["WP_IMPORT_OLD_BASE = '/news-archive/': none of the 1 posts' WordPress links (such as "
+                      "https://harbourledger.example/news/council-votes-to-keep-winter-ferry/) lies under it, so none "
+                      "keeps its old address; set it to the folder WordPress lived in, or to \"\""]
+    assert (out / "council-votes-to-keep-winter-ferry.html").exists()
+    caplog.clear()
+    build_site(content, tmp_path / "output2", WP_IMPORT_OLD_BASE="/news/")  # the post's link is under it
+    assert not [r for r in caplog.records if "WP_IMPORT_OLD_BASE" in r.getMessage()]
 
 
 def test_a_page_the_site_made_at_an_old_address_is_kept(tmp_path):

@@ -37,6 +37,7 @@ class WordPress:
     stall: float = 1.0  # seconds a stalled answer takes: tests that stall set it above the client's timeout
     users: dict[str, str] = field(default_factory=dict)  # who may see other statuses than publish
     refuse: dict[str, tuple[int, str]] = field(default_factory=dict)  # "users" -> (401, "rest_user_cannot_view")
+    refuse_pages: dict[str, tuple[int, str]] = field(default_factory=dict)  # "media page 2" -> (403, "rest_forbidden")
     url: str = ""
     log: list[str] = field(default_factory=list)  # every path and query asked, in order
     auth_seen: list[str] = field(default_factory=list)
@@ -97,6 +98,9 @@ def make_handler(site: WordPress):
             key = _fault_key(route, query)
             if key in site.hold:
                 site.hold[key].wait(site.hold_limit)
+            if key in site.refuse_pages:
+                status, code = site.refuse_pages[key]
+                return self.send_json(status, {"code": code, "message": "Sorry, you are not allowed to do that."})
             fault = self.next_fault(key)
             if fault:
                 with site.lock:
