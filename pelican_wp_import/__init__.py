@@ -101,6 +101,20 @@ def index_article_lists(generator) -> None:
     index(generator)
 
 
+def remember_bylines(generator) -> None:
+    """article_generator_finalized: co-written articles' bylines, for their feed entries."""
+    from .feeds import remember_bylines as remember
+
+    remember(generator)
+
+
+def credit_every_author(context, feed) -> None:
+    """feed_generated: an entry names every author of its article, not the first alone."""
+    from .feeds import credit_every_author as credit
+
+    credit(context, feed)
+
+
 def convert_ahead(generator) -> None:
     """article_generator_init: JSON files not in the content cache go to worker processes."""
     from .expand import forget_stale
@@ -132,6 +146,8 @@ def register() -> None:
     signals.article_generator_init.connect(convert_ahead)
     signals.article_generator_finalized.connect(mark_neighbours)
     signals.article_generator_finalized.connect(index_article_lists)
+    signals.article_generator_finalized.connect(remember_bylines)
+    signals.feed_generated.connect(credit_every_author)
     signals.page_generator_init.connect(forget_stale_pages)
     signals.article_generator_pretaxonomy.connect(expand_articles)
     signals.page_generator_finalized.connect(expand_pages)

@@ -499,6 +499,26 @@ def test_feeds_for_all_each_category_and_each_author(demo):
         assert ET.parse(demo / "feeds" / f"{path}.atom.xml").getroot().findall(ATOM + "entry")
     maren = ET.parse(demo / "feeds" / "author" / "maren-okonkwo.atom.xml").getroot().findall(ATOM + "entry")
     assert len(maren) == 5
+    # a co-written article's entry credits both authors (Pelican's writer names the first alone)
+    for feed in ("all", "author/maren-okonkwo", "author/tobias-lindqvist"):
+        entries = ET.parse(demo / "feeds" / f"{feed}.atom.xml").getroot().findall(ATOM + "entry")
+        shark = next(e for e in entries if e.findtext(ATOM + "title").startswith("Students tag basking shark"))
+        assert [name.text for name in shark.iter(ATOM + "name")] == ["Tobias Lindqvist and Maren Okonkwo"]
+    single = next(e for e in maren if not e.findtext(ATOM + "title").startswith("Students tag"))
+    assert [name.text for name in single.iter(ATOM + "name")] == ["Maren Okonkwo"]
+
+
+def test_a_feed_entry_finds_its_byline_on_a_site_in_a_folder_of_its_domain():
+    from types import SimpleNamespace
+
+    from pelican_wp_import import feeds
+
+    three = SimpleNamespace(url="2024/05/trio/", authors=["Ann", "Bo", "Cy"])
+    feeds.remember_bylines(SimpleNamespace(articles=[three, SimpleNamespace(url="solo/", authors=["Ann"])]))
+    feed = SimpleNamespace(items=[{"link": "https://x.example/blog/2024/05/trio/?ref=feed", "author_name": "Ann"},
+                                  {"link": "https://x.example/blog/solo/", "author_name": "Ann"}])
+    feeds.credit_every_author({}, feed)
+    assert [item["author_name"] for item in feed.items] == ["Ann, Bo and Cy", "Ann"]
 
 
 @pytest.mark.parametrize("page, feeds", [

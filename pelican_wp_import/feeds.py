@@ -1,0 +1,53 @@
+"""Feed entries that credit every author of a co-written post.
+
+Pelican's feed writer names an entry's author from the article's first author alone (feedgenerator
+has room for one name), so a story by "Edward Wong and Julian E. Barnes" read "Edward Wong" in every
+feed reader. The entries of co-written articles get the whole byline instead, as the page shows it.
+"""
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+# The co-written articles of the build being written, and (once their addresses are final, when the
+# feeds are written) each one's address -> its byline.
+_COWRITTEN: list = []
+_BYLINES: dict[str, str] = {}
+
+
+def byline(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def remember_bylines(generator) -> None:
+    """article_generator_finalized: the articles with more than one author. Their addresses are read
+    later: old permalinks replace Pelican's once every generator is done."""
+    _COWRITTEN.clear()
+    _BYLINES.clear()
+    _COWRITTEN.extend(article for name in ("articles", "translations")
+                      for article in getattr(generator, name, None) or []
+                      if len(getattr(article, "authors", None) or []) > 1)
+
+
+def credit_every_author(context, feed) -> None:
+    """feed_generated: each co-written article's entry names all its authors."""
+    if not _COWRITTEN:
+        return
+    if not _BYLINES:
+        _BYLINES.update((unquote(article.url), byline([str(author) for author in article.authors]))
+                        for article in _COWRITTEN)
+    for item in feed.items:
+        found = _byline_of(item.get("link") or "")
+        if found:
+            item["author_name"] = found
+
+
+def _byline_of(link: str) -> str | None:
+    """The byline of the article an entry links to: its address is the end of the link's path, after
+    the site's own path (a site in a folder of its domain) when it has one."""
+    path = unquote(urlsplit(link).path).lstrip("/")
+    while path:
+        if path in _BYLINES:
+            return _BYLINES[path]
+        _, _, path = path.partition("/")
+    return None
