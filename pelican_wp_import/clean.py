@@ -384,7 +384,13 @@ def _inside_a_word(comment) -> bool:
         before = comment.getparent().text or ""
     else:  # right after an element's own words ("<b>Harbour</b><!--more-->master") when it has no tail
         before = previous.tail or "".join(previous.itertext())
-    return before[-1:].isalnum() and (comment.tail or "")[:1].isalnum()
+    return _spaced_letter(before[-1:]) and _spaced_letter((comment.tail or "")[:1])
+
+
+def _spaced_letter(char: str) -> bool:
+    """A letter or digit of a script that parts its words with spaces: Chinese, Japanese, Thai and
+    the like run words together, so that any two of their letters may stand in different ones."""
+    return char.isalnum() and (ord(char) < 0x0E00 or 0x1E00 <= ord(char) < 0x2000)
 
 
 def _has_text_before(node, top) -> bool:

@@ -36,18 +36,20 @@ def credit_every_author(context, feed) -> None:
     if not _BYLINES:
         _BYLINES.update((unquote(article.url), byline([str(author) for author in article.authors]))
                         for article in _COWRITTEN)
+    site = unquote(urlsplit(context.get("SITEURL") or "").path).strip("/")
     for item in feed.items:
-        found = _byline_of(item.get("link") or "")
+        found = _BYLINES.get(_address_of(item.get("link") or "", site))
         if found:
             item["author_name"] = found
 
 
-def _byline_of(link: str) -> str | None:
-    """The byline of the article an entry links to: its address is the end of the link's path, after
-    the site's own path (a site in a folder of its domain) when it has one."""
+def _address_of(link: str, site: str) -> str:
+    """The article address an entry's link was made of (Pelican joins SITEURL and the article's url,
+    or a relative path to the site's root when URLs are relative): its path, less the site's own
+    path (a site in a folder of its domain) and any ../ in front."""
     path = unquote(urlsplit(link).path).lstrip("/")
-    while path:
-        if path in _BYLINES:
-            return _BYLINES[path]
-        _, _, path = path.partition("/")
-    return None
+    while path.startswith(("../", "./")):
+        path = path.partition("/")[2]
+    if site and path.startswith(site + "/"):
+        path = path[len(site) + 1:]
+    return path

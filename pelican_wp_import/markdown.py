@@ -99,12 +99,36 @@ _AUTOLINK = re.compile(r"^(?:(?:https?|ftp)://[^<>\s]*|mailto:[^<>\s@]+@[^<>\s@]
 _NESTING = frozenset(("blockquote", "li", "dd", "dt", "a", "_inline"))
 _TEXT_BETWEEN_TAGS = re.compile(r"(?<=>)[^<]+")
 _MARKDOWN_AS_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]`*_\\!"}
-# A value of an attribute as htmltree.to_html writes it: double-quoted, its own quotes escaped.
-_ATTRIBUTE_VALUE = re.compile(r'(?<==")[^"]*(?=")')
+# An attribute as htmltree.to_html writes it: its name, and its value in double quotes or (when it
+# holds a double quote and no single one) in single quotes.
+_ATTRIBUTE = re.compile(r"""(\s[^\s="'<>/]+=)(?:"([^"]*)"|'([^']*)')""")
+# In an address only brackets are written as references, which are all a link or a picture needs:
+# the addresses are looked for as written, to be pointed at the new pages and the downloaded files.
+_BRACKETS_AS_ENTITIES = {ord("["): "&#91;", ord("]"): "&#93;"}
+# A line break in a value would let the line after it start a block of its own ("# x {: onclick=…}",
+# a heading with attributes): as a reference, it stays the value's.
+_LINE_BREAKS_AS_ENTITIES = {ord("\n"): "&#10;", ord("\r"): "&#13;"}
+_VALUE_AS_ENTITIES = {**_MARKDOWN_AS_ENTITIES, **_LINE_BREAKS_AS_ENTITIES}
+_BRACKETS_AS_ENTITIES.update(_LINE_BREAKS_AS_ENTITIES)
+# Python-Markdown's block-level tags: raw HTML in any other (audio, source, img) it reads as Markdown
+# even at the top level.
+_MARKDOWN_BLOCKS = frozenset(
+    "address article aside blockquote body canvas center colgroup dd details div dl dt fieldset figcaption figure "
+    "footer form group h1 h2 h3 h4 h5 h6 header hgroup hr html iframe legend li main map math menu nav noscript "
+    "object ol option output p pre progress script section style summary table tbody td textarea tfoot th thead "
+    "tr ul video".split())
 
 
 def _as_entities(match: re.Match) -> str:
     return match.group().translate(_MARKDOWN_AS_ENTITIES)
+
+
+def _attribute_as_entities(match: re.Match) -> str:
+    name, double, single = match.groups()
+    table = _BRACKETS_AS_ENTITIES if name[1:-1] in _URL_ATTRIBUTES else _VALUE_AS_ENTITIES
+    if double is not None:
+        return f'{name}"{double.translate(table)}"'
+    return f"{name}'{single.translate(table)}'"
 _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twitter-video", "bluesky-embed",
                         "mastodon-embed", "wp-embedded-content"}
 
@@ -666,7 +690,7 @@ def _stray_cell(text: str) -> str:
 def _attribute_value(value: str) -> str:
     """value in double quotes' HTML written into Markdown's text: what Python-Markdown would read as
     Markdown there ("[x](y)" a link, whose own quotes would end the value) as character references."""
-    return escape_text(value).replace('"', "&quot;").translate(_MARKDOWN_AS_ENTITIES)
+    return escape_text(value).replace('"', "&quot;").translate(_VALUE_AS_ENTITIES)
 
 
 def _one_line(text: str) -> str:
@@ -964,11 +988,12 @@ def raw_block(el, parent_tags=frozenset()) -> str:
     """An element kept as HTML, on lines of its own so Markdown passes it through."""
     html = to_html(el, kept_attributes).strip()
     nested = parent_tags & _NESTING
-    if nested:
-        # Python-Markdown passes HTML through untouched only at the top level: elsewhere it reads the
-        # text between the tags as Markdown, where "[x](y)" would be a link; in an attribute's value
-        # too, where the link's own quotes would end the value and start attributes of their own
-        html = _ATTRIBUTE_VALUE.sub(_as_entities, _TEXT_BETWEEN_TAGS.sub(_as_entities, html))
+    if nested or el.tag not in _MARKDOWN_BLOCKS:
+        # Python-Markdown passes HTML through untouched only at the top level, and only a block of its
+        # own tags: elsewhere it reads the text between the tags as Markdown, where "[x](y)" would be
+        # a link; in an attribute's value too, where the link's own quotes would end the value and
+        # start attributes of their own
+        html = _ATTRIBUTE.sub(_attribute_as_entities, _TEXT_BETWEEN_TAGS.sub(_as_entities, html))
     # a blank line inside an HTML block would end it early in Markdown; a <pre> at the top level runs to
     # its closing tag (Python-Markdown, CommonMark), and its blank lines are the author's
     if "\n" in html and (nested or el.tag != "pre"):

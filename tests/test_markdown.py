@@ -292,13 +292,49 @@ def test_underline_highlight_and_abbreviations_render_as_written():
     '<blockquote><figure class="wp-block-embed"><iframe src="https://www.youtube.com/embed/abc"></iframe>'
     "<figcaption>Watch [this](onload=alert(1)//)</figcaption></figure></blockquote>",
     '<ul><li><iframe src="https://www.youtube.com/embed/abc" title="[x](onload=alert(1)//)"></iframe></li></ul>',
+    # a value in single quotes (it holds a double quote)
+    """<ul><li><figure><img src="https://x.example/a.png" alt='q"[x](onload=alert(1)//)'><figcaption>c</figcaption>
+    </figure></li></ul>""",
 ])
 def test_markdown_in_an_attribute_written_as_html_stays_its_text(html):
     # Python-Markdown read "[x](y)" in the value as a link, whose quotes ended the value: onload=… ran
     soup = BeautifulSoup(render(md(html)), "html.parser")
     assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
-    values = [value for tag in soup.find_all(True) for name, value in tag.attrs.items() if name in ("title", "id")]
+    values = [value for tag in soup.find_all(True) for name, value in tag.attrs.items()
+              if name in ("title", "id", "alt")]
     assert values and all("](onload=alert(1)//)" in value for value in values), values
+
+
+def test_an_audio_player_is_read_as_markdown_even_at_the_top_level_and_keeps_its_address():
+    # audio is no block to Python-Markdown: its src's "[b](x/onerror=…)" became a link breaking out
+    html = '<figure class="wp-block-audio"><audio controls src="https://x.example/a[b](x/onerror=alert(1)//).mp3"></audio></figure>'
+    soup = BeautifulSoup(render(md(html)), "html.parser")
+    assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+    assert soup.audio["src"] == "https://x.example/a[b](x/onerror=alert(1)//).mp3"
+
+
+@pytest.mark.parametrize("html", [
+    '<blockquote><iframe src="https://www.youtube.com/embed/abc" title="a\n# x {: onmouseover=alert(1) }\nb">'
+    "</iframe></blockquote>",
+    '<p id="a\n# x {: onmouseover=alert(1) }\nb">text</p><p><a href="#a%0A%23%20x%20%7B%3A%20onmouseover%3Dalert(1)'
+    '%20%7D%0Ab">go</a></p>',
+])
+def test_a_line_break_in_an_attribute_starts_no_block(html):
+    # the line after it was a heading, which the extra extension's attribute lists gave onmouseover
+    soup = BeautifulSoup(render(md(html)), "html.parser")
+    assert not soup.find_all(["h1", "h2"])
+    assert not [(tag.name, name) for tag in soup.find_all(True) for name in tag.attrs if name.startswith("on")]
+    assert any("\n# x {: onmouseover=alert(1) }\n" in value for tag in soup.find_all(True)
+               for value in tag.attrs.values() if isinstance(value, str))
+
+
+def test_addresses_in_nested_html_stay_as_written():
+    # they are looked for as written, to point them at the new pages and the downloaded files
+    html = ('<ul><li><figure class="wp-block-image"><img src="https://site.example/uploads/IMG_1*2.jpg" alt="a_b">'
+            '<figcaption>See <a href="https://site.example/harbour_master/">the_master</a></figcaption></figure></li></ul>')
+    assert md(html) == ('- <figure class="wp-block-image"><img alt="a&#95;b" src="https://site.example/uploads/IMG_1*2.jpg"/>'
+                        '<figcaption>See <a href="https://site.example/harbour_master/">the&#95;master</a></figcaption>'
+                        "</figure>\n")
 
 
 def test_details_stay_a_disclosure_widget():
@@ -460,6 +496,9 @@ def test_more_inside_a_word_parts_no_word():
     assert md("<p>The Harbour<!--more-->master retires.</p><p>Rest.</p>") == (
         f"The Harbourmaster retires.\n\n{MORE_SENTINEL}\n\nRest.\n")
     assert md("<p><b>Harbour</b><!--more-->master.</p>") == f"**Harbour**master.\n\n{MORE_SENTINEL}\n"
+    # scripts that write no spaces between words: the tag is where the teaser ends, as before
+    assert md("<p>这是摘要部分<!--more-->这是正文的其余部分。</p>") == f"这是摘要部分\n\n{MORE_SENTINEL}\n\n这是正文的其余部分。\n"
+    assert md("<p>Привет<!--more-->мир</p>") == f"Приветмир\n\n{MORE_SENTINEL}\n"
 
 
 def test_more_without_paragraphs():

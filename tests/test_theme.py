@@ -513,12 +513,17 @@ def test_a_feed_entry_finds_its_byline_on_a_site_in_a_folder_of_its_domain():
 
     from pelican_wp_import import feeds
 
-    three = SimpleNamespace(url="2024/05/trio/", authors=["Ann", "Bo", "Cy"])
-    feeds.remember_bylines(SimpleNamespace(articles=[three, SimpleNamespace(url="solo/", authors=["Ann"])]))
-    feed = SimpleNamespace(items=[{"link": "https://x.example/blog/2024/05/trio/?ref=feed", "author_name": "Ann"},
-                                  {"link": "https://x.example/blog/solo/", "author_name": "Ann"}])
-    feeds.credit_every_author({}, feed)
-    assert [item["author_name"] for item in feed.items] == ["Ann, Bo and Cy", "Ann"]
+    three = SimpleNamespace(url="annual-report/", authors=["Ann", "Bo", "Cy"])
+    feeds.remember_bylines(SimpleNamespace(articles=[three, SimpleNamespace(url="2019/12/annual-report/",
+                                                                            authors=["Di"])]))
+    feed = SimpleNamespace(items=[{"link": "https://x.example/blog/annual-report/?ref=feed", "author_name": "Ann"},
+                                  {"link": "https://x.example/blog/2019/12/annual-report/", "author_name": "Di"}])
+    feeds.credit_every_author({"SITEURL": "https://x.example/blog"}, feed)
+    # the second entry's address ends with the first's: only the whole address counts
+    assert [item["author_name"] for item in feed.items] == ["Ann, Bo and Cy", "Di"]
+    relative = SimpleNamespace(items=[{"link": "../../annual-report/", "author_name": "Ann"}])
+    feeds.credit_every_author({"SITEURL": "../.."}, relative)  # RELATIVE_URLS
+    assert relative.items[0]["author_name"] == "Ann, Bo and Cy"
 
 
 @pytest.mark.parametrize("page, feeds", [
