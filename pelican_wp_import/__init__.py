@@ -115,6 +115,13 @@ def credit_every_author(context, feed) -> None:
     credit(context, feed)
 
 
+def describe_terms(generators) -> None:
+    """all_generators_finalized: categories and tags get the descriptions the old site gave them."""
+    from .oldsite import describe_terms as describe
+
+    describe(generators)
+
+
 def convert_ahead(generator) -> None:
     """article_generator_init: JSON files not in the content cache go to worker processes."""
     from .expand import forget_stale
@@ -153,6 +160,7 @@ def register() -> None:
     signals.page_generator_finalized.connect(expand_pages)
     signals.all_generators_finalized.connect(keep_old_addresses)
     signals.all_generators_finalized.connect(attach_author_profiles)
+    signals.all_generators_finalized.connect(describe_terms)
     signals.finalized.connect(write_redirects)
     signals.all_generators_finalized.connect(link_between_posts)
     signals.all_generators_finalized.connect(stop_converting_ahead)

@@ -27,10 +27,11 @@ PER_PAGE = 100  # the most the REST API gives in one page
 DEFAULT_TYPES = ("posts", "pages")
 # The site's own lists, kept beside the posts' pages: every category's, tag's and author's archive
 # and every attachment page was an address of the old site, whether or not an imported post shows
-# it (oldsite.py). Only the fields those addresses need are asked for (a media item is a few KB).
+# it, and a category's or tag's description was shown on its archive (oldsite.py). Only the fields
+# those need are asked for (a media item is a few KB).
 LISTS = {
-    "categories": "id,name,slug,link,taxonomy,parent,count",
-    "tags": "id,name,slug,link,taxonomy,count",
+    "categories": "id,name,slug,link,taxonomy,parent,count,description",
+    "tags": "id,name,slug,link,taxonomy,count,description",
     "users": "id,name,slug,link",
     "media": "id,slug,type,link,post,mime_type,media_type",
 }

@@ -622,20 +622,13 @@ def site_from_generators(generators) -> NewSite | None:
         profiles=_profile_links(articles, built_authors), old_listings=old_listings, attachments=attachments)
 
 
-_ENTRY_MARK = re.compile(r"#[^/\\]*$")
-
-
 def _old_site(contents: list, settings: dict, archives: str, built: dict[str, tuple]) -> tuple[dict, dict]:
     """The old site's archives that no post names, each to the new page of that name (else the
     archives), and its attachment pages' posts: from the manifests and sidecars beside the posts."""
-    from .oldsite import in_build  # noqa: PLC0415
-    from .write import MANIFEST  # noqa: PLC0415
+    from .oldsite import of_build  # noqa: PLC0415
 
-    # a post of a file of several is file.json#<id> (expand.py): the file is the part before the mark
-    sources = {Path(_ENTRY_MARK.sub("", str(c.source_path))) for c in contents
-               if getattr(c, "source_path", None) and (getattr(c, "wp_link", None) or getattr(c, "wp_id", None))}
     listings, attachments = {}, {}
-    for address in in_build(sources, Path(settings.get("PATH") or "."), MANIFEST) if sources else ():
+    for address in of_build(contents, settings):
         if address.kind == "attachment":
             attachments[address.link] = address.post
         else:

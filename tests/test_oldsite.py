@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build_site
+from helpers import build_site, html
 from pelican_wp_import.cli import main
 from pelican_wp_import.oldsite import OldAddress, as_records, from_records, from_sidecars
 from pelican_wp_import.redirects import check_addresses, resolve_address
@@ -136,7 +136,7 @@ def test_fetch_keeps_the_addresses_its_lists_know_for_the_build(tmp_path, capsys
     lists = [entry for entry in site.log if "/wp/v2/media?" in entry or "/wp/v2/users?" in entry]
     assert len(lists) == 2 and all("_fields=" in entry and "_embed" not in entry for entry in lists), lists
     archive = tmp_path / "content" / "wp" / ".wp-api"
-    assert "description" not in (archive / "categories" / "page-0001.json").read_text()  # only the fields asked
+    assert "description" not in (archive / "users" / "page-0001.json").read_text()  # only the fields asked
     assert sorted(path.name for path in (tmp_path / "content" / "wp").glob("**/*.md")) == ["ferry.md"]
     out = build_site(tmp_path / "content", tmp_path / "output")
     assert {address: resolve_address(out, address) for address in EXPECTED} == EXPECTED
@@ -207,3 +207,36 @@ def test_a_term_named_content_does_not_hide_its_list(tmp_path):
     assert main(["convert", str(source), "-o", str(tmp_path / "out"), "-q"]) == 0
     addresses = json.loads((tmp_path / "out" / ".wp-import.json").read_text())["addresses"]
     assert f"{SITE}/tag/content/" in addresses and f"{SITE}/tag/harbour/" in addresses
+
+
+def test_categories_and_tags_keep_the_descriptions_the_old_site_showed(tmp_path):
+    source = _site(tmp_path / "json")
+    for kind, described in (("categories", {2: "News from the harbour &amp; the <b>quay</b>."}),
+                            ("tags", {7: "Everything about the harbour."})):
+        items = json.loads((source / f"{kind}.json").read_text())
+        for item in items:
+            item["description"] = described.get(item["id"], "")
+        (source / f"{kind}.json").write_text(json.dumps(items), encoding="utf-8")
+    post = json.loads((source / "posts.json").read_text())
+    post[0]["tags"] = [7]
+    (source / "posts.json").write_text(json.dumps(post), encoding="utf-8")
+    # read straight from the JSON, and from the Markdown convert wrote
+    for content in (source, tmp_path / "content"):
+        if content != source:
+            assert main(["convert", str(source), "-o", str(content / "wp"), "-q"]) == 0
+        out = build_site(content, tmp_path / f"out-{content.name}")
+        news = html(out / "category" / "news.html").select_one(".page-header .term-description")
+        assert news.get_text() == "News from the harbour & the quay."
+        harbour = html(out / "tag" / "harbour.html").select_one(".page-header .term-description")
+        assert harbour.get_text() == "Everything about the harbour."
+        # and it is the page's description for search engines and link previews
+        assert html(out / "tag" / "harbour.html").select_one("meta[name=description]")["content"] == (
+            "Everything about the harbour.")
+        assert not html(out / "author" / "ann-lee.html").select(".term-description")
+
+
+def test_fetch_asks_for_the_descriptions():
+    from pelican_wp_import.fetch import FetchSettings
+
+    for kind in ("categories", "tags"):
+        assert "description" in FetchSettings("https://x.example", Path("o")).query(1, kind)["_fields"].split(",")
