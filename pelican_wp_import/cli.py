@@ -208,7 +208,7 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
     for source in missing:
         print(f"error: {source}: no such file or folder", file=sys.stderr)
     if not files:
-        print("error: no .json files to convert", file=sys.stderr)
+        print("error: no .json files or WordPress exports (.xml) to convert", file=sys.stderr)
         return 1 if not missing else 2
     by_folder: dict[Path, list[Path]] = {}
     for path in files:  # each file's folder found once: a Path's parent is a new Path to hash

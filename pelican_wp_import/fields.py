@@ -116,8 +116,11 @@ def status_of(post: RawPost, options: Options) -> tuple[str | None, str]:
     """(Pelican status, reason): status None means the post is not imported, for that reason."""
     data = post.data
     content = data.get("content")
-    if isinstance(content, dict) and content.get("protected") and not plain_text(content.get("rendered")):
-        return None, "password-protected (its content is not in the API response)"
+    if isinstance(content, dict) and content.get("protected"):
+        if not plain_text(content.get("rendered")):
+            return None, "password-protected (its content is not in the API response)"
+        if data.get("password_in_export"):  # wxr.py: the words are there, but a static page asks for no password
+            return None, "password-protected (a static site would show it to anyone)"
     status = str(data.get("status") or "publish").lower()
     if status == "publish":
         return "published", ""

@@ -74,6 +74,11 @@ def read_head(path, size: int) -> bytes:
 
 def load_bytes(raw: bytes, source: str) -> LoadedFile:
     loaded = LoadedFile(source)
+    if raw[:1] in (b"<", b" ", b"\n", b"\r", b"\t", b"\xef") and is_wxr(raw[:WXR_PEEK]):
+        from .wxr import load_wxr  # noqa: PLC0415 - only a run that reads an export needs it
+
+        load_wxr(raw, source, loaded)
+        return loaded
     try:
         value = parse_json(raw, source, loaded.warnings, loaded.problems)
     except ImportProblem as problem:
@@ -81,6 +86,15 @@ def load_bytes(raw: bytes, source: str) -> LoadedFile:
         return loaded
     _sort_value(value, loaded)
     return loaded
+
+
+# A WordPress export (WXR) names its namespace near its start.
+WXR_PEEK = 4096
+
+
+def is_wxr(head: bytes) -> bool:
+    """Whether a file's first bytes are those of a WordPress export (wxr.py reads it)."""
+    return head.removeprefix(BOM).lstrip()[:1] == b"<" and b"wordpress.org/export/" in head
 
 
 def _unreadable(source: str, message: str) -> LoadedFile:

@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from .load import load_file, read_head
+from .load import WXR_PEEK, is_wxr, load_file, read_head
 from .resolve import Sidecars
 
 # Only files whose first bytes lack a "content" key can be sidecars: every post object has one
@@ -30,13 +30,21 @@ def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path]
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip_real is None or Path(folder, d).resolve() != skip_real))
                 # dot files are this tool's own records (.wp-import.json) or editors' leftovers
-                found.extend(Path(folder, f) for f in sorted(files)
-                             if f.lower().endswith(".json") and not f.startswith("."))
+                found.extend(Path(folder, f) for f in sorted(files) if not f.startswith(".")
+                             and (f.lower().endswith(".json") or (f.lower().endswith(".xml") and is_export(Path(folder, f)))))
         else:
             missing.append(source)
     if len(sources) == 1:
         return found, missing  # one file, or one folder's walk: no path twice
     return list(dict.fromkeys(found)), missing
+
+
+def is_export(path: Path) -> bool:
+    """Whether an .xml file is a WordPress export (WXR), which convert reads as it reads JSON."""
+    try:
+        return is_wxr(read_head(path, WXR_PEEK))
+    except OSError:
+        return False
 
 
 def may_be_sidecar(path: Path) -> bool:

@@ -414,7 +414,7 @@ def test_convert_of_the_output_folder_does_not_read_the_archive(tmp_path, capsys
         assert fetch(site, tmp_path / "site") == 0
     capsys.readouterr()
     assert main(["convert", str(tmp_path / "site"), "--output", str(tmp_path / "other")]) == 1
-    assert "no .json files to convert" in capsys.readouterr().err
+    assert "no .json files or WordPress exports (.xml) to convert" in capsys.readouterr().err
     # and the archive alone rebuilds the site offline
     assert main(["convert", str(tmp_path / "site" / ".wp-api"), "--output", str(tmp_path / "rebuilt"), "-q"]) == 0
     assert [p.name for p in markdown_files(tmp_path / "rebuilt")] == [p.name for p in markdown_files(tmp_path / "site")]

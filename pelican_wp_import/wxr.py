@@ -1,0 +1,251 @@
+"""Read a WordPress export file (WXR: Tools → Export) as the REST API's post objects.
+
+A WXR file is RSS with WordPress's own elements: the site's authors, categories and tags, then one
+<item> per post, page, attachment, menu item and the like. Each post and page becomes the object
+/wp/v2/posts?_embed would have given for it, with its byline, terms and featured image embedded,
+so that everything after loading runs as it does for JSON. What differs is the content: the
+export holds what the author wrote (no <p> where the classic editor left blank lines, shortcodes
+unrendered), which cleaning repairs as it repairs scraped posts (wpautop, [caption]); a [gallery]
+is rendered here from the export's attachments.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from html import escape
+
+from lxml import etree
+
+from .model import ImportProblem, RawPost
+
+_WP = re.compile(r"^\{http://wordpress\.org/export/[0-9.]+/\}")
+_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_EXCERPT = re.compile(r"^\{http://wordpress\.org/export/[0-9.]+/excerpt/\}encoded$")
+_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+# Items that are the site's machinery, not its writing: passed over with one line for the file.
+_MACHINERY = frozenset(("nav_menu_item", "revision", "customize_changeset", "custom_css", "oembed_cache",
+                        "wp_global_styles", "wp_template", "wp_template_part", "wp_navigation", "wp_block",
+                        "wp_font_family", "wp_font_face", "user_request", "scheduled-action"))
+_GALLERY = re.compile(r"\[gallery\b([^\]]*)\]")
+_IDS = re.compile(r"""\bids\s*=\s*["']?([\d,\s]+)""")
+_NO_DATE = "0000-00-00 00:00:00"
+
+
+def load_wxr(raw: bytes, source: str, loaded) -> None:
+    """The posts and pages of an export into loaded (a load.LoadedFile); the items that are neither
+    are counted in one warning, and a file that is no readable XML is a problem."""
+    authors: dict[str, dict] = {}
+    terms: dict[tuple[str, str], dict] = {}  # (taxonomy, slug) -> term
+    items: list[dict] = []
+    try:
+        _read(raw, authors, terms, items, recover=False)
+    except etree.XMLSyntaxError as exc:
+        # a file cut short or damaged: read again as far as it goes, each item as whole as it came
+        authors.clear(), terms.clear(), items.clear()
+        try:
+            _read(raw, authors, terms, items, recover=True)
+        except etree.XMLSyntaxError:
+            pass
+        if not items:
+            loaded.problems.append(ImportProblem(f"a WordPress export that cannot be read as XML: {exc}", source))
+            return
+        loaded.warnings.append(f"{source}: the export is not whole XML ({exc}); read as far as it goes, "
+                               f"{len(items)} items")
+    media = {item["id"]: item for item in items if item["type"] == "attachment" and item["id"] is not None}
+    passed_over: Counter = Counter()
+    for index, item in enumerate(items):
+        if item["type"] == "attachment":
+            continue
+        if item["type"] in _MACHINERY:
+            passed_over[item["type"]] += 1
+            continue
+        loaded.posts.append(RawPost(_as_rest_post(item, authors, terms, media), source, index))
+    if passed_over:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in passed_over.most_common())
+        loaded.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
+                               f"posts or pages, passed over ({kinds})")
+
+
+def _read(raw: bytes, authors: dict, terms: dict, items: list, recover: bool) -> None:
+    """The site's authors and terms and every item, as the parse reaches them (each item let go of once
+    read: an export of many thousand posts is never held as a tree)."""
+    options = {"recover": recover, "huge_tree": True, "resolve_entities": False, "no_network": True}
+    for _, element in etree.iterparse(io.BytesIO(raw), events=("end",), **options):
+        name = _wp_name(element.tag)
+        in_channel = element.getparent() is not None and element.getparent().tag == "channel"
+        if name == "author" and in_channel:
+            _read_author(element, authors)
+        elif name in ("category", "tag", "term") and in_channel:
+            _read_term(name, element, terms)
+        elif element.tag == "item":
+            items.append(_read_item(element))
+            element.clear()
+
+
+def _wp_name(tag: object) -> str:
+    """The local name of an element in WordPress's export namespace, else ""."""
+    if not isinstance(tag, str) or not tag.startswith("{http://wordpress.org/export/"):
+        return ""
+    return _WP.sub("", tag)
+
+
+def _children(element) -> dict[str, str]:
+    """The texts of an element's children in WordPress's namespace (and the plain ones), by local name."""
+    found = {}
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        name = _wp_name(child.tag) or child.tag
+        found.setdefault(name, child.text or "")
+    return found
+
+
+def _read_author(element, authors: dict[str, dict]) -> None:
+    fields = _children(element)
+    login = fields.get("author_login", "").strip()
+    if login:
+        authors[login] = {"id": _number(fields.get("author_id")), "slug": login,
+                          "name": fields.get("author_display_name", "").strip() or login}
+
+
+def _read_term(kind: str, element, terms: dict) -> None:
+    fields = _children(element)
+    if kind == "category":
+        taxonomy, slug, name = "category", fields.get("category_nicename"), fields.get("cat_name")
+    elif kind == "tag":
+        taxonomy, slug, name = "post_tag", fields.get("tag_slug"), fields.get("tag_name")
+    else:
+        taxonomy, slug, name = fields.get("term_taxonomy"), fields.get("term_slug"), fields.get("term_name")
+    if taxonomy and slug:
+        description = fields.get("category_description") or fields.get("tag_description") \
+            or fields.get("term_description") or ""
+        terms[(taxonomy, slug.strip())] = {"id": _number(fields.get("term_id")), "name": (name or slug).strip(),
+                                           "slug": slug.strip(), "taxonomy": taxonomy, "description": description}
+
+
+def _read_item(element) -> dict:
+    """One <item>, as plain values (the element is let go of afterwards)."""
+    fields = _children(element)
+    item = {
+        "id": _number(fields.get("post_id")), "title": fields.get("title", ""), "link": fields.get("link", ""),
+        "guid": fields.get("guid", ""), "creator": "", "content": "", "excerpt": "",
+        "type": fields.get("post_type", "post").strip() or "post", "status": fields.get("status", "").strip(),
+        "slug": fields.get("post_name", "").strip(), "date": fields.get("post_date", ""),
+        "date_gmt": fields.get("post_date_gmt", ""), "modified": fields.get("post_modified", ""),
+        "modified_gmt": fields.get("post_modified_gmt", ""), "password": fields.get("post_password", ""),
+        "sticky": fields.get("is_sticky", "0").strip() == "1", "parent": _number(fields.get("post_parent")),
+        "menu_order": _number(fields.get("menu_order")), "url": fields.get("attachment_url", "").strip(),
+        "terms": [], "meta": {},
+    }
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == _CONTENT:
+            item["content"] = child.text or ""
+        elif _EXCERPT.match(tag):
+            item["excerpt"] = child.text or ""
+        elif tag == _CREATOR:
+            item["creator"] = (child.text or "").strip()
+        elif tag == "category" and child.get("domain") and child.get("nicename"):
+            item["terms"].append((child.get("domain"), child.get("nicename").strip(), (child.text or "").strip()))
+        elif _wp_name(tag) == "postmeta":
+            meta = _children(child)
+            if meta.get("meta_key"):
+                item["meta"][meta["meta_key"]] = meta.get("meta_value", "")
+    return item
+
+
+def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
+    """An item as /wp/v2/posts?_embed gives a post."""
+    post = {"id": item["id"], "slug": item["slug"], "status": item["status"] or "publish", "type": item["type"],
+            "link": item["link"], "guid": {"rendered": item["guid"]}, "title": {"rendered": item["title"]},
+            "content": {"rendered": _embeds(_galleries(item["content"], media)), "protected": bool(item["password"])},
+            "excerpt": {"rendered": item["excerpt"]}, "sticky": item["sticky"]}
+    if item["password"]:
+        post["password_in_export"] = True
+    for key in ("date", "date_gmt", "modified", "modified_gmt"):
+        value = item[key].strip()
+        if value and value != _NO_DATE:  # a draft has no GMT date yet
+            post[key] = value.replace(" ", "T")
+    if item["parent"]:
+        post["parent"] = item["parent"]
+    if item["menu_order"]:
+        post["menu_order"] = item["menu_order"]
+    embedded: dict = {}
+    author = authors.get(item["creator"])
+    if author is None and item["creator"]:
+        author = {"id": None, "slug": item["creator"], "name": item["creator"]}
+    if author is not None:
+        if author["id"] is not None:
+            post["author"] = author["id"]
+        embedded["author"] = [{key: value for key, value in author.items() if value is not None}]
+    by_taxonomy: dict[str, list[dict]] = {}
+    for domain, slug, name in item["terms"]:
+        taxonomy = "post_tag" if domain == "post_tag" else domain
+        term = dict(terms.get((taxonomy, slug)) or {"name": name or slug, "slug": slug, "taxonomy": taxonomy})
+        term.pop("description", None)
+        if term.get("id") is None:
+            term.pop("id", None)
+        by_taxonomy.setdefault(taxonomy, []).append(term)
+    if by_taxonomy:
+        embedded["wp:term"] = [by_taxonomy.pop("category", []), by_taxonomy.pop("post_tag", []),
+                               *by_taxonomy.values()]
+    picture = media.get(_number(item["meta"].get("_thumbnail_id")))
+    if picture is not None and picture["url"]:
+        post["featured_media"] = picture["id"]
+        embedded["wp:featuredmedia"] = [{"id": picture["id"], "source_url": picture["url"],
+                                         "alt_text": picture["meta"].get("_wp_attachment_image_alt", ""),
+                                         "link": picture["link"]}]
+    if embedded:
+        post["_embedded"] = embedded
+    return post
+
+
+def _galleries(content: str, media: dict) -> str:
+    """[gallery ids="…"] as the figure of images WordPress rendered for it (the export keeps the
+    shortcode, and the attachments it names)."""
+    if "[gallery" not in content:
+        return content
+
+    def render(match: re.Match) -> str:
+        ids = _IDS.search(match.group(1))
+        pictures = [media.get(_number(n)) for n in ids.group(1).split(",")] if ids else []
+        images = "".join(f'<figure><img src="{escape(p["url"])}" alt="{escape(p["meta"].get("_wp_attachment_image_alt", ""))}">'
+                         "</figure>" for p in pictures if p is not None and p["url"])
+        return f'<figure class="gallery">{images}</figure>' if images else match.group()
+
+    return _GALLERY.sub(render, content)
+
+
+# An address alone on its line (or in [embed]…[/embed]), which WordPress shows as what it points at.
+_EMBED = re.compile(r"^([ \t]*)(?:\[embed[^\]]*\])?(https?://[^\s<>\"'\[\]]+)(?:\[/embed\])?[ \t]*$", re.M)
+_PRE = re.compile(r"(<pre\b[\s\S]*?</pre>)", re.I)
+_YOUTUBE = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/)|youtu\.be/)"
+                      r"([\w-]{6,20})")
+_VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
+
+
+def _embeds(content: str) -> str:
+    """Addresses alone on a line, as WordPress's auto-embeds showed them: a YouTube or Vimeo player,
+    else a link (the export keeps the bare address; the block editor's embed block holds it too)."""
+    if "http" not in content:
+        return content
+    pieces = _PRE.split(content)  # odd pieces are <pre> elements, whose addresses are text
+    return "".join(piece if index % 2 else _EMBED.sub(_embed, piece) for index, piece in enumerate(pieces))
+
+
+def _embed(match: re.Match) -> str:
+    indent, url = match.groups()
+    youtube, vimeo = _YOUTUBE.match(url), _VIMEO.match(url)
+    if youtube or vimeo:
+        player = (f"https://www.youtube.com/embed/{youtube.group(1)}" if youtube
+                  else f"https://player.vimeo.com/video/{vimeo.group(1)}")
+        title = "YouTube video" if youtube else "Vimeo video"
+        return (f'{indent}<iframe src="{player}" title="{title}" width="640" height="360" '
+                'allowfullscreen></iframe>')
+    return f'{indent}<a href="{escape(url)}">{escape(url)}</a>'
+
+
+def _number(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None

@@ -1,0 +1,197 @@
+"""A WordPress export (WXR, Tools → Export) converted as the REST API's JSON is."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from helpers import read_markdown
+from pelican_wp_import.cli import main
+
+SITE = "https://ledger.example"
+
+# What WordPress 6 writes, cut to what matters: the site's authors and terms, then one item per post,
+# page, attachment and menu item. The classic editor's post has no <p>: WordPress adds them on display.
+EXPORT = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>The Ledger</title>
+<link>{SITE}</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>3</wp:author_id><wp:author_login><![CDATA[maren]]></wp:author_login>
+ <wp:author_display_name><![CDATA[Maren Okonkwo]]></wp:author_display_name></wp:author>
+<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename><![CDATA[harbour]]></wp:category_nicename>
+ <wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name><![CDATA[Harbour &amp; Quays]]></wp:cat_name>
+ <wp:category_description><![CDATA[Ferries and the people who run them.]]></wp:category_description></wp:category>
+<wp:tag><wp:term_id>9</wp:term_id><wp:tag_slug><![CDATA[ferries]]></wp:tag_slug><wp:tag_name><![CDATA[Ferries]]></wp:tag_name></wp:tag>
+<item>
+ <title>Dock photo</title><link>{SITE}/2024/05/late-ferry/dock/</link>
+ <wp:post_id>31</wp:post_id><wp:post_type><![CDATA[attachment]]></wp:post_type><wp:status><![CDATA[inherit]]></wp:status>
+ <wp:post_parent>12</wp:post_parent>
+ <wp:attachment_url><![CDATA[{SITE}/wp-content/uploads/2024/05/dock.jpg]]></wp:attachment_url>
+ <wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[The dock at dawn]]></wp:meta_value></wp:postmeta>
+</item>
+<item>
+ <title>Quay photo</title><link>{SITE}/2024/05/late-ferry/quay/</link>
+ <wp:post_id>32</wp:post_id><wp:post_type><![CDATA[attachment]]></wp:post_type>
+ <wp:attachment_url><![CDATA[{SITE}/wp-content/uploads/2024/05/quay.jpg]]></wp:attachment_url>
+</item>
+<item>
+ <title>Late ferry saved &amp; fares frozen</title>
+ <link>{SITE}/2024/05/late-ferry/</link>
+ <dc:creator><![CDATA[maren]]></dc:creator>
+ <guid isPermaLink="false">{SITE}/?p=12</guid>
+ <content:encoded><![CDATA[The council voted on Monday.
+
+It was <strong>19 to 12</strong>.
+[caption id="attachment_31" align="alignnone" width="300"]<img src="{SITE}/wp-content/uploads/2024/05/dock.jpg" alt="The dock at dawn" width="300" height="200" /> The dock at dawn[/caption]
+
+[gallery ids="31,32"]
+
+Maren Okonkwo is a reporter who covers the harbour. More about Maren Okonkwo]]></content:encoded>
+ <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+ <wp:post_id>12</wp:post_id>
+ <wp:post_date><![CDATA[2024-05-02 10:00:00]]></wp:post_date><wp:post_date_gmt><![CDATA[2024-05-02 08:00:00]]></wp:post_date_gmt>
+ <wp:post_modified><![CDATA[2024-05-03 09:00:00]]></wp:post_modified><wp:post_modified_gmt><![CDATA[2024-05-03 07:00:00]]></wp:post_modified_gmt>
+ <wp:post_name><![CDATA[late-ferry]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>
+ <wp:post_parent>0</wp:post_parent><wp:menu_order>0</wp:menu_order><wp:post_type><![CDATA[post]]></wp:post_type>
+ <wp:post_password><![CDATA[]]></wp:post_password><wp:is_sticky>1</wp:is_sticky>
+ <category domain="category" nicename="harbour"><![CDATA[Harbour &amp; Quays]]></category>
+ <category domain="post_tag" nicename="ferries"><![CDATA[Ferries]]></category>
+ <wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[31]]></wp:meta_value></wp:postmeta>
+</item>
+<item>
+ <title>About us</title><link>{SITE}/about/</link><dc:creator><![CDATA[maren]]></dc:creator>
+ <content:encoded><![CDATA[<!-- wp:paragraph --><p>We are a newsroom.</p><!-- /wp:paragraph -->]]></content:encoded>
+ <wp:post_id>40</wp:post_id><wp:post_date><![CDATA[2020-01-01 12:00:00]]></wp:post_date>
+ <wp:post_date_gmt><![CDATA[2020-01-01 11:00:00]]></wp:post_date_gmt><wp:post_name><![CDATA[about]]></wp:post_name>
+ <wp:status><![CDATA[publish]]></wp:status><wp:post_type><![CDATA[page]]></wp:post_type>
+</item>
+<item>
+ <title>Half written</title><link>{SITE}/?p=50</link><dc:creator><![CDATA[maren]]></dc:creator>
+ <content:encoded><![CDATA[Not yet.]]></content:encoded>
+ <wp:post_id>50</wp:post_id><wp:post_date><![CDATA[2024-06-01 12:00:00]]></wp:post_date>
+ <wp:post_date_gmt><![CDATA[0000-00-00 00:00:00]]></wp:post_date_gmt><wp:post_name><![CDATA[]]></wp:post_name>
+ <wp:status><![CDATA[draft]]></wp:status><wp:post_type><![CDATA[post]]></wp:post_type>
+</item>
+<item>
+ <title>Members only</title><link>{SITE}/members/</link>
+ <content:encoded><![CDATA[Secret words.]]></content:encoded>
+ <wp:post_id>60</wp:post_id><wp:post_date><![CDATA[2024-06-02 12:00:00]]></wp:post_date>
+ <wp:post_name><![CDATA[members]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>
+ <wp:post_type><![CDATA[post]]></wp:post_type><wp:post_password><![CDATA[hunter2]]></wp:post_password>
+</item>
+<item>
+ <title>Home</title><link>{SITE}/home-2/</link>
+ <wp:post_id>70</wp:post_id><wp:post_type><![CDATA[nav_menu_item]]></wp:post_type><wp:status><![CDATA[publish]]></wp:status>
+</item>
+</channel>
+</rss>
+"""
+
+
+def _convert(tmp_path: Path, capsys, text: str = EXPORT, *flags: str) -> tuple[int, list[str], Path]:
+    source = tmp_path / "export.xml"
+    source.write_text(text, encoding="utf-8")
+    code = main(["convert", str(source), "-o", str(tmp_path / "out"), *flags])
+    return code, capsys.readouterr().err.splitlines(), tmp_path / "out"
+
+
+def test_an_export_converts_as_the_rest_api_would_give_it(tmp_path, capsys):
+    code, err, out = _convert(tmp_path, capsys)
+    assert code == 0
+    source = tmp_path / "export.xml"
+    assert err == [
+        f"warning: {source}: 1 items of the site's machinery, not posts or pages, passed over (nav_menu_item 1)",
+        f"skipped: {source}: post 60: password-protected (a static site would show it to anyone)",
+        "3 posts converted (3 written, 0 unchanged, 0 kept as edited), 1 skipped, 1 warnings, 0 errors"], err
+    meta, body = read_markdown(out / "late-ferry.md")
+    assert meta["title"] == "Late ferry saved & fares frozen"
+    assert str(meta["date"]) == "2024-05-02 10:00:00+02:00"  # the local time and its offset from GMT
+    assert meta["category"] == "Harbour & Quays" and meta["tags"] == ["Ferries"]
+    assert meta["authors"] == ["Maren Okonkwo"]
+    assert meta["image"] == f"{SITE}/wp-content/uploads/2024/05/dock.jpg" and meta["image_alt"] == "The dock at dawn"
+    assert meta["wp_id"] == 12 and meta["wp_link"] == f"{SITE}/2024/05/late-ferry/"
+    # wpautop's paragraphs, the caption as a figure, the gallery from the export's attachments, the bio
+    # taken out to the front matter
+    assert body.startswith("The council voted on Monday.\n\nIt was **19 to 12**.\n")
+    assert f'<img alt="The dock at dawn" height="200" src="{SITE}/wp-content/uploads/2024/05/dock.jpg"' in body
+    assert "<figcaption>The dock at dawn</figcaption>" in body
+    assert f'src="{SITE}/wp-content/uploads/2024/05/quay.jpg"' in body and "[gallery" not in body
+    assert meta["author_bios"][0]["bio"] == "Maren Okonkwo is a reporter who covers the harbour."
+    assert "reporter who covers" not in body
+    page, page_body = read_markdown(out / "pages" / "about.md")
+    assert page["title"] == "About us" and page_body == "We are a newsroom.\n"
+    draft, _ = read_markdown(out / "half-written.md")
+    assert draft["status"] == "draft" and str(draft["date"]).startswith("2024-06-01 12:00:00")
+    assert not (out / "members.md").exists()
+
+
+def test_an_export_and_the_same_site_s_json_give_the_same_markdown(tmp_path):
+    # gen_corpus.py writes one synthetic site both ways
+    generator = SHARED / "bench" / "gen_corpus.py"
+    if not generator.exists():
+        pytest.skip("../shared/bench is not beside the project")
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, str(generator), "60", str(tmp_path / "site"), "--seed", "3"], check=True,
+                   stdout=subprocess.DEVNULL)
+    assert main(["convert", str(tmp_path / "site" / "export.xml"), "-o", str(tmp_path / "from-xml"), "-q"]) == 0
+    assert main(["convert", str(tmp_path / "site" / "json"), "-o", str(tmp_path / "from-json"), "-q"]) == 0
+    from_xml = {p.relative_to(tmp_path / "from-xml"): p.read_text() for p in (tmp_path / "from-xml").rglob("*.md")}
+    from_json = {p.relative_to(tmp_path / "from-json"): p.read_text() for p in (tmp_path / "from-json").rglob("*.md")}
+    assert len(from_xml) == 60 and from_xml == from_json
+
+
+def test_an_export_found_in_a_folder_and_a_damaged_one(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "site.xml").write_text(EXPORT, encoding="utf-8")
+    (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>', encoding="utf-8")  # not an export
+    assert main(["convert", str(folder), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert (tmp_path / "out" / "late-ferry.md").is_file()
+    capsys.readouterr()
+    cut = EXPORT[:EXPORT.index("<item>\n <title>Members only")] + "<item><title>Cut"
+    (folder / "site.xml").write_text(cut, encoding="utf-8")
+    code = main(["convert", str(folder / "site.xml"), "-o", str(tmp_path / "out2")])
+    err = capsys.readouterr().err.splitlines()
+    # the items before the cut are converted; the one cut in half is an error naming what it lacks
+    assert code == 1 and (tmp_path / "out2" / "late-ferry.md").is_file()
+    assert err[0].startswith(f"warning: {folder / 'site.xml'}: the export is not whole XML (")
+    assert err[0].endswith("read as far as it goes, 6 items")
+    assert err[-2:] == [f"error: {folder / 'site.xml'}: post #6: no usable date (date and modified are missing or zero)",
+                        "3 posts converted (3 written, 0 unchanged, 0 kept as edited), 0 skipped, 1 warnings, 1 errors"]
+    (folder / "site.xml").write_text("<?xml version='1.0'?><rss xmlns:wp='http://wordpress.org/export/1.2/'>&&&",
+                                     encoding="utf-8")
+    assert main(["convert", str(folder / "site.xml"), "-o", str(tmp_path / "out3")]) == 1
+    assert "a WordPress export that cannot be read as XML" in capsys.readouterr().err
+
+
+def test_json_posts_are_unchanged_by_the_export_reader(tmp_path):
+    source = tmp_path / "post.json"
+    source.write_text(json.dumps({"id": 1, "date": "2024-01-01T10:00:00", "slug": "one", "status": "publish",
+                                  "title": {"rendered": "One"}, "content": {"rendered": "<p>x</p>"}}))
+    assert main(["convert", str(source), "-o", str(tmp_path / "out"), "-q"]) == 0
+    assert read_markdown(tmp_path / "out" / "one.md")[1] == "x\n"
+
+
+def test_addresses_alone_on_a_line_become_what_wordpress_showed(tmp_path, capsys):
+    # auto-embeds: the export keeps the bare address, WordPress showed the player (or a link)
+    content = ("Watch this.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n[embed]https://vimeo.com/12345[/embed]"
+               "\n\nhttps://twitter.com/ledger/status/1\n\nSee https://x.example/ in a sentence.\n\n"
+               "<pre>\nhttps://code.example/stays-text\n</pre>")
+    export = EXPORT.replace("<![CDATA[We are a newsroom.", "<![CDATA[" + content).replace(
+        "<!-- wp:paragraph --><p>We are a newsroom.</p><!-- /wp:paragraph -->", content)
+    code, _, out = _convert(tmp_path, capsys, export, "-q")
+    body = read_markdown(out / "pages" / "about.md")[1]
+    assert ('<iframe allowfullscreen="" height="360" src="https://www.youtube.com/embed/dQw4w9WgXcQ" '
+            'title="YouTube video" width="640"></iframe>') in body
+    assert '<iframe allowfullscreen="" height="360" src="https://player.vimeo.com/video/12345" title="Vimeo' in body
+    assert "<https://twitter.com/ledger/status/1>" in body  # a link, as its address
+    assert "See https://x.example/ in a sentence." in body
+    assert "```\nhttps://code.example/stays-text\n```" in body
