@@ -418,6 +418,8 @@ def _pieces(files: list[Path], sizes: list[int], jobs: int) -> list[tuple[Path, 
     pieces = []
     for path, size in zip(files, sizes):
         parts = max(1, min(parts_wanted, size // smallest_part))
+        if path.suffix.lower() == ".xml":  # an export: each part reads the whole file, so one part a worker
+            parts = min(parts, jobs)
         pieces.extend((path, part, parts) for part in range(parts))
     return pieces
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from .model import ImportProblem, RawPost
 
-_WP = re.compile(r"^\{http://wordpress\.org/export/[0-9.]+/\}")
+_WP_NAMESPACE = "{http://wordpress.org/export/"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _EXCERPT = re.compile(r"^\{http://wordpress\.org/export/[0-9.]+/excerpt/\}encoded$")
 _CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -71,7 +71,9 @@ def _read(raw: bytes, authors: dict, terms: dict, items: list, recover: bool) ->
     """The site's authors and terms and every item, as the parse reaches them (each item let go of once
     read: an export of many thousand posts is never held as a tree)."""
     options = {"recover": recover, "huge_tree": True, "resolve_entities": False, "no_network": True}
-    for _, element in etree.iterparse(io.BytesIO(raw), events=("end",), **options):
+    # events only for what is read (an item's own children are read from it): the parse runs in C
+    wanted = ("item", "{*}author", "{*}category", "{*}tag", "{*}term")
+    for _, element in etree.iterparse(io.BytesIO(raw), events=("end",), tag=wanted, **options):
         name = _wp_name(element.tag)
         in_channel = element.getparent() is not None and element.getparent().tag == "channel"
         if name == "author" and in_channel:
@@ -84,10 +86,10 @@ def _read(raw: bytes, authors: dict, terms: dict, items: list, recover: bool) ->
 
 
 def _wp_name(tag: object) -> str:
-    """The local name of an element in WordPress's export namespace, else ""."""
-    if not isinstance(tag, str) or not tag.startswith("{http://wordpress.org/export/"):
+    """The local name of an element in WordPress's export namespace (…/export/1.2/), else ""."""
+    if not isinstance(tag, str) or not tag.startswith(_WP_NAMESPACE):
         return ""
-    return _WP.sub("", tag)
+    return tag[tag.index("}") + 1:]
 
 
 def _children(element) -> dict[str, str]:
@@ -126,32 +128,44 @@ def _read_term(kind: str, element, terms: dict) -> None:
 
 def _read_item(element) -> dict:
     """One <item>, as plain values (the element is let go of afterwards)."""
-    fields = _children(element)
+    fields: dict[str, str] = {}
+    content = excerpt = creator = ""
+    terms: list[tuple[str, str, str]] = []
+    meta: dict[str, str] = {}
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag.startswith(_WP_NAMESPACE):
+            name = tag[tag.index("}") + 1:]
+            if name == "postmeta":
+                pair = _children(child)
+                if pair.get("meta_key"):
+                    meta[pair["meta_key"]] = pair.get("meta_value", "")
+            elif name not in fields:
+                fields[name] = child.text or ""
+        elif tag == _CONTENT:
+            content = child.text or ""
+        elif tag == _CREATOR:
+            creator = (child.text or "").strip()
+        elif tag == "category":
+            if child.get("domain") and child.get("nicename"):
+                terms.append((child.get("domain"), child.get("nicename").strip(), (child.text or "").strip()))
+        elif _EXCERPT.match(tag):
+            excerpt = child.text or ""
+        elif tag not in fields:
+            fields[tag] = child.text or ""
     item = {
         "id": _number(fields.get("post_id")), "title": fields.get("title", ""), "link": fields.get("link", ""),
-        "guid": fields.get("guid", ""), "creator": "", "content": "", "excerpt": "",
+        "guid": fields.get("guid", ""), "creator": creator, "content": content, "excerpt": excerpt,
         "type": fields.get("post_type", "post").strip() or "post", "status": fields.get("status", "").strip(),
         "slug": fields.get("post_name", "").strip(), "date": fields.get("post_date", ""),
         "date_gmt": fields.get("post_date_gmt", ""), "modified": fields.get("post_modified", ""),
         "modified_gmt": fields.get("post_modified_gmt", ""), "password": fields.get("post_password", ""),
         "sticky": fields.get("is_sticky", "0").strip() == "1", "parent": _number(fields.get("post_parent")),
         "menu_order": _number(fields.get("menu_order")), "url": fields.get("attachment_url", "").strip(),
-        "terms": [], "meta": {},
+        "terms": terms, "meta": meta,
     }
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == _CONTENT:
-            item["content"] = child.text or ""
-        elif _EXCERPT.match(tag):
-            item["excerpt"] = child.text or ""
-        elif tag == _CREATOR:
-            item["creator"] = (child.text or "").strip()
-        elif tag == "category" and child.get("domain") and child.get("nicename"):
-            item["terms"].append((child.get("domain"), child.get("nicename").strip(), (child.text or "").strip()))
-        elif _wp_name(tag) == "postmeta":
-            meta = _children(child)
-            if meta.get("meta_key"):
-                item["meta"][meta["meta_key"]] = meta.get("meta_value", "")
     return item
 
 
