@@ -93,8 +93,12 @@ WXR_PEEK = 4096
 
 
 def is_wxr(head: bytes) -> bool:
-    """Whether a file's first bytes are those of a WordPress export (wxr.py reads it)."""
-    return head.removeprefix(BOM).lstrip()[:1] == b"<" and b"wordpress.org/export/" in head
+    """Whether a file's first bytes are those of a WordPress export (wxr.py reads it): XML declaring
+    WordPress's export namespace (not a feed that merely mentions it)."""
+    return head.removeprefix(BOM).lstrip()[:1] == b"<" and _WXR_NAMESPACE.search(head) is not None
+
+
+_WXR_NAMESPACE = re.compile(rb"""xmlns:[\w.-]+\s*=\s*["']http://wordpress\.org/export/""")
 
 
 def _unreadable(source: str, message: str) -> LoadedFile:

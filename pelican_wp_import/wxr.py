@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from html import escape
+from bisect import bisect_right
+from html import escape, unescape
 
 from lxml import etree
 
@@ -57,14 +58,15 @@ def load_wxr(raw: bytes, source: str, loaded) -> None:
     for index, item in enumerate(items):
         if item["type"] == "attachment":
             continue
-        if item["type"] in _MACHINERY:
+        if item["type"] in _MACHINERY or (item["type"] not in ("post", "page") and "post_type=" in item["link"]):
+            # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
             passed_over[item["type"]] += 1
             continue
         loaded.posts.append(RawPost(_as_rest_post(item, authors, terms, media), source, index))
     if passed_over:
         kinds = ", ".join(f"{kind} {count}" for kind, count in passed_over.most_common())
         loaded.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
-                               f"posts or pages, passed over ({kinds})")
+                               f"posts or pages a visitor saw, passed over ({kinds})")
 
 
 def _read(raw: bytes, authors: dict, terms: dict, items: list, recover: bool) -> None:
@@ -173,7 +175,8 @@ def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
     """An item as /wp/v2/posts?_embed gives a post."""
     post = {"id": item["id"], "slug": item["slug"], "status": item["status"] or "publish", "type": item["type"],
             "link": item["link"], "guid": {"rendered": item["guid"]}, "title": {"rendered": item["title"]},
-            "content": {"rendered": _embeds(_galleries(item["content"], media)), "protected": bool(item["password"])},
+            "content": {"rendered": _embeds(_galleries(item["content"], item["id"], media)),
+                        "protected": bool(item["password"])},
             "excerpt": {"rendered": item["excerpt"]}, "sticky": item["sticky"]}
     if item["password"]:
         post["password_in_export"] = True
@@ -195,7 +198,7 @@ def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
         embedded["author"] = [{key: value for key, value in author.items() if value is not None}]
     by_taxonomy: dict[str, list[dict]] = {}
     for domain, slug, name in item["terms"]:
-        taxonomy = "post_tag" if domain == "post_tag" else domain
+        taxonomy = "post_tag" if domain in ("post_tag", "tag") else domain  # "tag" in WXR 1.0
         term = dict(terms.get((taxonomy, slug)) or {"name": name or slug, "slug": slug, "taxonomy": taxonomy})
         term.pop("description", None)
         if term.get("id") is None:
@@ -215,15 +218,19 @@ def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
     return post
 
 
-def _galleries(content: str, media: dict) -> str:
+def _galleries(content: str, post_id: int | None, media: dict) -> str:
     """[gallery ids="…"] as the figure of images WordPress rendered for it (the export keeps the
-    shortcode, and the attachments it names)."""
+    shortcode, and the attachments it names); a [gallery] without ids showed the post's own uploads."""
     if "[gallery" not in content:
         return content
 
     def render(match: re.Match) -> str:
         ids = _IDS.search(match.group(1))
-        pictures = [media.get(_number(n)) for n in ids.group(1).split(",")] if ids else []
+        if ids:
+            pictures = [media.get(_number(n)) for n in ids.group(1).split(",")]
+        else:
+            pictures = sorted((p for p in media.values() if post_id is not None and p["parent"] == post_id),
+                              key=lambda p: (p["menu_order"] or 0, p["id"]))
         images = "".join(f'<figure><img src="{escape(p["url"])}" alt="{escape(p["meta"].get("_wp_attachment_image_alt", ""))}">'
                          "</figure>" for p in pictures if p is not None and p["url"])
         return f'<figure class="gallery">{images}</figure>' if images else match.group()
@@ -233,7 +240,10 @@ def _galleries(content: str, media: dict) -> str:
 
 # An address alone on its line (or in [embed]…[/embed]), which WordPress shows as what it points at.
 _EMBED = re.compile(r"^([ \t]*)(?:\[embed[^\]]*\])?(https?://[^\s<>\"'\[\]]+)(?:\[/embed\])?[ \t]*$", re.M)
-_PRE = re.compile(r"(<pre\b[\s\S]*?</pre>)", re.I)
+# Where an address is no embed: inside a tag (an attribute's value), a comment, code, a link, a
+# script (WordPress's auto-embeds likewise skip what is inside tags).
+_NO_EMBED = re.compile(r"<!--[\s\S]*?(?:-->|\Z)|<(pre|code|a|script|style|textarea)\b[\s\S]*?(?:</\1\s*>|\Z)"
+                       r"|\[code\b[\s\S]*?(?:\[/code\]|\Z)|<[^>]*>?", re.I)
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/)|youtu\.be/)"
                       r"([\w-]{6,20})")
 _VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
@@ -244,12 +254,20 @@ def _embeds(content: str) -> str:
     else a link (the export keeps the bare address; the block editor's embed block holds it too)."""
     if "http" not in content:
         return content
-    pieces = _PRE.split(content)  # odd pieces are <pre> elements, whose addresses are text
-    return "".join(piece if index % 2 else _EMBED.sub(_embed, piece) for index, piece in enumerate(pieces))
+    kept = [match.span() for match in _NO_EMBED.finditer(content)]
+    starts = [start for start, _ in kept]
+
+    def embed(match: re.Match) -> str:
+        at = bisect_right(starts, match.start()) - 1  # the last kept span starting before the address
+        if at >= 0 and kept[at][1] > match.start():
+            return match.group()
+        return _embed(match)
+
+    return _EMBED.sub(embed, content)
 
 
 def _embed(match: re.Match) -> str:
-    indent, url = match.groups()
+    indent, url = match.group(1), unescape(match.group(2))
     youtube, vimeo = _YOUTUBE.match(url), _VIMEO.match(url)
     if youtube or vimeo:
         player = (f"https://www.youtube.com/embed/{youtube.group(1)}" if youtube

@@ -106,7 +106,8 @@ def test_an_export_converts_as_the_rest_api_would_give_it(tmp_path, capsys):
     assert code == 0
     source = tmp_path / "export.xml"
     assert err == [
-        f"warning: {source}: 1 items of the site's machinery, not posts or pages, passed over (nav_menu_item 1)",
+        f"warning: {source}: 1 items of the site's machinery, not posts or pages a visitor saw, passed over "
+        "(nav_menu_item 1)",
         f"skipped: {source}: post 60: password-protected (a static site would show it to anyone)",
         "3 posts converted (3 written, 0 unchanged, 0 kept as edited), 1 skipped, 1 warnings, 0 errors"], err
     meta, body = read_markdown(out / "late-ferry.md")
@@ -195,3 +196,55 @@ def test_addresses_alone_on_a_line_become_what_wordpress_showed(tmp_path, capsys
     assert "<https://twitter.com/ledger/status/1>" in body  # a link, as its address
     assert "See https://x.example/ in a sentence." in body
     assert "```\nhttps://code.example/stays-text\n```" in body
+
+
+def _item(post_id: int, content: str, kind: str = "page", link: str = "", extra: str = "") -> str:
+    return (f"<item><title>Item {post_id}</title><link>{link or f'{SITE}/item-{post_id}/'}</link>"
+            f"<content:encoded><![CDATA[{content}]]></content:encoded><wp:post_id>{post_id}</wp:post_id>"
+            f"<wp:post_date><![CDATA[2024-01-0{post_id % 9 + 1} 12:00:00]]></wp:post_date>"
+            f"<wp:post_name><![CDATA[item-{post_id}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>"
+            f"<wp:post_type><![CDATA[{kind}]]></wp:post_type>{extra}</item>")
+
+
+def _with_items(*items: str) -> str:
+    return EXPORT.replace("</channel>", "".join(items) + "</channel>")
+
+
+def test_addresses_inside_tags_code_comments_and_links_stay_as_they_are(tmp_path, capsys):
+    content = ('<img src="https://ex.com/a.jpg" alt="\nhttps://example.com/x\n" width="10">\n'
+               '<a title="\nhttps://youtu.be/dQw4w9WgXcQ\n" href="https://ex.com/">link</a>\n\n'
+               "<code>\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n</code>\n\n<!--\nhttps://vimeo.com/1\n-->\n\n"
+               "https://example.com/a?b=1&amp;c=2")
+    code, _, out = _convert(tmp_path, capsys, _with_items(_item(81, content)), "-q")
+    body = read_markdown(out / "pages" / "item-81.md")[1]
+    assert "<iframe" not in body
+    assert "![https://example.com/x](https://ex.com/a.jpg)" in body
+    assert "[link](https://ex.com/ \"https://youtu.be/dQw4w9WgXcQ\")" in body
+    assert "https://www.youtube.com/watch?v=dQw4w9WgXcQ" in body
+    assert "<https://example.com/a?b=1&c=2>" in body  # the address once unescaped, as a link
+
+
+def test_old_tags_plugin_types_and_galleries_of_a_post_s_own_uploads(tmp_path, capsys):
+    old_tag = '<category domain="tag" nicename="python"><![CDATA[Python]]></category>'  # WXR 1.0
+    form = _item(82, "[text* your-name]", "wpcf7_contact_form", f"{SITE}/?post_type=wpcf7_contact_form&p=82")
+    portfolio = _item(83, "<p>A public custom type.</p>", "portfolio", f"{SITE}/portfolio/item-83/")
+    upload = ("<item><title>Upload</title><wp:post_id>90</wp:post_id><wp:post_parent>84</wp:post_parent>"
+              "<wp:post_type><![CDATA[attachment]]></wp:post_type>"
+              f"<wp:attachment_url><![CDATA[{SITE}/wp-content/uploads/own.jpg]]></wp:attachment_url></item>")
+    export = _with_items(_item(84, "Look: [gallery]", "post", extra=old_tag), form, portfolio, upload)
+    code, err, out = _convert(tmp_path, capsys, export)
+    meta, body = read_markdown(out / "item-84.md")
+    assert meta["tags"] == ["Python"]
+    assert f'<img alt="" src="{SITE}/wp-content/uploads/own.jpg"/>' in body and "[gallery]" not in body
+    assert not list(out.rglob("item-82.md")) and list(out.rglob("item-83.md"))
+    assert any("passed over (nav_menu_item 1, wpcf7_contact_form 1)" in line for line in err), err
+
+
+def test_a_feed_that_mentions_the_export_namespace_is_no_export(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "feed.xml").write_text('<?xml version="1.0"?><rss><channel><item><title>How to move a blog with '
+                                     "wordpress.org/export/ files</title></item></channel></rss>", encoding="utf-8")
+    (folder / "post.json").write_text(json.dumps({"id": 1, "date": "2024-01-01T10:00:00", "slug": "one",
+                                                  "title": {"rendered": "One"}, "content": {"rendered": "<p>x</p>"}}))
+    assert main(["convert", str(folder), "-o", str(tmp_path / "out"), "-q"]) == 0
