@@ -6,7 +6,9 @@ feed reader. The entries of co-written articles get the whole byline instead, as
 """
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
+
+from .text import split_url
 
 # The co-written articles of the build being written, and (once their addresses are final, when the
 # feeds are written) each one's address -> its byline.
@@ -36,7 +38,7 @@ def credit_every_author(context, feed) -> None:
     if not _BYLINES:
         _BYLINES.update((unquote(article.url), byline([str(author) for author in article.authors]))
                         for article in _COWRITTEN)
-    site = unquote(urlsplit(context.get("SITEURL") or "").path).strip("/")
+    site = unquote(split_url(context.get("SITEURL") or "").path).strip("/")
     for item in feed.items:
         found = _BYLINES.get(_address_of(item.get("link") or "", site))
         if found:
@@ -47,7 +49,7 @@ def _address_of(link: str, site: str) -> str:
     """The article address an entry's link was made of (Pelican joins SITEURL and the article's url,
     or a relative path to the site's root when URLs are relative): its path, less the site's own
     path (a site in a folder of its domain) and any ../ in front."""
-    path = unquote(urlsplit(link).path).lstrip("/")
+    path = unquote(split_url(link).path).lstrip("/")
     while path.startswith(("../", "./")):
         path = path.partition("/")[2]
     if site and path.startswith(site + "/"):

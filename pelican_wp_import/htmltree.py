@@ -25,6 +25,9 @@ from lxml import etree
 GONE = "wp-import-removed"
 # The attribute remove() marks what it takes out with.
 _REMOVED = "data-wp-import-removed"
+# Elements that stay in the line of the text around them (phrasing content that holds words).
+INLINE_ELEMENTS = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s "
+                            "samp small span strike strong sub sup time tt u var".split())
 _KEEPS_WHITESPACE = frozenset(("pre", "textarea"))
 _ASCII_SPACES = " \n\t\x0c\r"
 

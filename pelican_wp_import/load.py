@@ -74,7 +74,7 @@ def read_head(path, size: int) -> bytes:
 
 def load_bytes(raw: bytes, source: str) -> LoadedFile:
     loaded = LoadedFile(source)
-    if raw[:1] in (b"<", b" ", b"\n", b"\r", b"\t", b"\xef") and is_wxr(raw[:WXR_PEEK]):
+    if is_wxr(raw[:WXR_PEEK]):
         from .wxr import load_wxr  # noqa: PLC0415 - only a run that reads an export needs it
 
         load_wxr(raw, source, loaded)

@@ -12,8 +12,8 @@ import re
 import threading
 from urllib.parse import quote, unquote
 
-from .htmltree import (child_elements, children, children_and_tags, classes, escape_text, items_after,
-                       items_before, previous_element, remove, text_of, to_html)
+from .htmltree import (INLINE_ELEMENTS, child_elements, children, children_and_tags, classes, escape_text,
+                       items_after, items_before, previous_element, remove, text_of, to_html)
 from .media import srcset_candidates
 from .text import split_url, unsafe_url_scheme
 
@@ -102,14 +102,13 @@ _MARKDOWN_AS_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]`*_\\!"}
 # An attribute as htmltree.to_html writes it: its name, and its value in double quotes or (when it
 # holds a double quote and no single one) in single quotes.
 _ATTRIBUTE = re.compile(r"""(\s[^\s="'<>/]+=)(?:"([^"]*)"|'([^']*)')""")
-# In an address only brackets are written as references, which are all a link or a picture needs:
-# the addresses are looked for as written, to be pointed at the new pages and the downloaded files.
-_BRACKETS_AS_ENTITIES = {ord("["): "&#91;", ord("]"): "&#93;"}
 # A line break in a value would let the line after it start a block of its own ("# x {: onclick=…}",
 # a heading with attributes): as a reference, it stays the value's.
 _LINE_BREAKS_AS_ENTITIES = {ord("\n"): "&#10;", ord("\r"): "&#13;"}
 _VALUE_AS_ENTITIES = {**_MARKDOWN_AS_ENTITIES, **_LINE_BREAKS_AS_ENTITIES}
-_BRACKETS_AS_ENTITIES.update(_LINE_BREAKS_AS_ENTITIES)
+# In an address only brackets are written as references, which are all a link or a picture needs:
+# the addresses are looked for as written, to be pointed at the new pages and the downloaded files.
+_ADDRESS_AS_ENTITIES = {ord("["): "&#91;", ord("]"): "&#93;", **_LINE_BREAKS_AS_ENTITIES}
 # Python-Markdown's block-level tags: raw HTML in any other (audio, source, img) it reads as Markdown
 # even at the top level.
 _MARKDOWN_BLOCKS = frozenset(
@@ -125,10 +124,12 @@ def _as_entities(match: re.Match) -> str:
 
 def _attribute_as_entities(match: re.Match) -> str:
     name, double, single = match.groups()
-    table = _BRACKETS_AS_ENTITIES if name[1:-1] in _URL_ATTRIBUTES else _VALUE_AS_ENTITIES
+    table = _ADDRESS_AS_ENTITIES if name[1:-1] in _URL_ATTRIBUTES else _VALUE_AS_ENTITIES
     if double is not None:
         return f'{name}"{double.translate(table)}"'
     return f"{name}'{single.translate(table)}'"
+
+
 _EMBED_QUOTE_CLASSES = {"twitter-tweet", "instagram-media", "tiktok-embed", "twitter-video", "bluesky-embed",
                         "mastodon-embed", "wp-embedded-content"}
 
@@ -716,12 +717,9 @@ def _starts_line(items: list, index: int, parent) -> bool:
         return True
     # after a line break or a block (a rule, a figure), the text starts a line; when in doubt, it does:
     # a needless escape reads the same
-    return prev.__class__ is not str and prev.tag not in _INLINE_ELEMENTS
+    return prev.__class__ is not str and prev.tag not in INLINE_ELEMENTS
 
 
-# Elements that stay in the line of the text around them.
-_INLINE_ELEMENTS = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s "
-                             "samp small span strike strong sub sup time tt u var".split())
 # Elements that put something in the Markdown with no text of their own.
 _SHOWN_WITHOUT_TEXT = ("img", "br", "hr", "iframe", "video", "audio", "object", "embed", "table")
 

@@ -18,6 +18,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .clean import MORE_SENTINEL
+from .htmltree import INLINE_ELEMENTS
 from .text import unsafe_url_scheme
 
 SIMILARITY = 0.99
@@ -28,8 +29,7 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _WORD = re.compile(r"\w+")
 # Elements that sit inside a word without parting it: "<b>W</b>ord", "c<wbr>d" and "<span>a</span>b" are
 # one word each, however the Markdown writes them; every other element parts the words around it.
-_INLINE = frozenset("a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q s samp small "
-                    "span strike strong sub sup time tt u var wbr".split())
+_INLINE = INLINE_ELEMENTS | {"wbr"}
 _PER_THREAD = threading.local()
 
 

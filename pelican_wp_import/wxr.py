@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from bisect import bisect_right
+from collections import Counter
 from html import escape, unescape
 
 from lxml import etree
 
 from .model import ImportProblem, RawPost
+from .resolve import as_int
 
 _WP_NAMESPACE = "{http://wordpress.org/export/"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -122,10 +123,8 @@ def _read_term(kind: str, element, terms: dict) -> None:
     else:
         taxonomy, slug, name = fields.get("term_taxonomy"), fields.get("term_slug"), fields.get("term_name")
     if taxonomy and slug:
-        description = fields.get("category_description") or fields.get("tag_description") \
-            or fields.get("term_description") or ""
         terms[(taxonomy, slug.strip())] = {"id": _number(fields.get("term_id")), "name": (name or slug).strip(),
-                                           "slug": slug.strip(), "taxonomy": taxonomy, "description": description}
+                                           "slug": slug.strip(), "taxonomy": taxonomy}
 
 
 def _read_item(element) -> dict:
@@ -200,7 +199,6 @@ def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
     for domain, slug, name in item["terms"]:
         taxonomy = "post_tag" if domain in ("post_tag", "tag") else domain  # "tag" in WXR 1.0
         term = dict(terms.get((taxonomy, slug)) or {"name": name or slug, "slug": slug, "taxonomy": taxonomy})
-        term.pop("description", None)
         if term.get("id") is None:
             term.pop("id", None)
         by_taxonomy.setdefault(taxonomy, []).append(term)
@@ -278,6 +276,7 @@ def _embed(match: re.Match) -> str:
     return f'{indent}<a href="{escape(url)}">{escape(url)}</a>'
 
 
-def _number(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+def _number(value: str | None) -> int | None:
+    """An id of the export's text: as_int's, bounded (an id no database holds is no id, and int() of
+    thousands of digits would stop the run)."""
+    return as_int(value) if value is not None and len(value.strip()) < 19 else None
