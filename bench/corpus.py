@@ -1,9 +1,10 @@
 """Synthetic WordPress posts for benchmarks and tests: REST API objects with bios, one file each.
 
-usage: python bench/corpus.py N OUTDIR [--arrays] [--seed S]
+usage: python bench/corpus.py N OUTDIR [--arrays | --export] [--seed S]
 
 Writes OUTDIR/post-<id>.json (one /wp/v2/posts/<id>?_embed object each), or with --arrays
-OUTDIR/posts-<k>.json holding 100 posts each, as one page of /wp/v2/posts?per_page=100&_embed.
+OUTDIR/posts-<k>.json holding 100 posts each, as one page of /wp/v2/posts?per_page=100&_embed, or
+with --export OUTDIR/export.xml, the same posts as WordPress's Tools > Export writes them.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import json
 import random
 import sys
 from datetime import datetime, timedelta
+from html import escape, unescape
 from pathlib import Path
 
 WORDS = ("harbour council ferry budget winter quay island school station survey fishermen season tide "
@@ -118,11 +120,63 @@ def make_posts(count: int, seed: int = 1) -> list[dict]:
     return [make_post(rng, 5000 + i, start + timedelta(hours=9 * i + rng.randint(0, 6))) for i in range(count)]
 
 
-def write_corpus(count: int, out: Path, arrays: bool = False, seed: int = 1) -> list[Path]:
+_EXPORT_HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>News Example</title>
+<link>https://news.example</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[newsroom]]></wp:author_login>
+<wp:author_display_name><![CDATA[Newsroom]]></wp:author_display_name></wp:author>
+"""
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def export_items(posts: list[dict]):
+    """The posts as Tools > Export writes them (WXR 1.2): the head with the site's authors and terms,
+    an <item> a post, the end. The content is the rendered HTML; an export keeps what the editor saved."""
+    yield _EXPORT_HEAD
+    for term_id, name in CATEGORIES.items():
+        yield (f"<wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{_cdata(name.lower())}"
+               f"</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>{_cdata(name)}"
+               "</wp:cat_name></wp:category>\n")
+    for term_id, name in TAGS.items():
+        yield (f"<wp:tag><wp:term_id>{term_id}</wp:term_id><wp:tag_slug>{_cdata(name)}</wp:tag_slug>"
+               f"<wp:tag_name>{_cdata(name)}</wp:tag_name></wp:tag>\n")
+    for post in posts:
+        terms = [f'<category domain="category" nicename="{CATEGORIES[c].lower()}">{_cdata(CATEGORIES[c])}</category>'
+                 for c in post["categories"]]
+        terms += [f'<category domain="post_tag" nicename="{TAGS[t]}">{_cdata(TAGS[t])}</category>' for t in post["tags"]]
+        dates = "".join(f"<wp:{name}>{_cdata(post[key].replace('T', ' '))}</wp:{name}>" for name, key in
+                        (("post_date", "date"), ("post_date_gmt", "date_gmt"), ("post_modified", "modified"),
+                         ("post_modified_gmt", "modified_gmt")))
+        yield (f"<item><title>{escape(unescape(post['title']['rendered']), quote=False)}</title>"
+               f"<link>{post['link']}</link><dc:creator>{_cdata('newsroom')}</dc:creator>"
+               f'<guid isPermaLink="false">{post["guid"]["rendered"]}</guid>'
+               f"<content:encoded>{_cdata(post['content']['rendered'])}</content:encoded>"
+               f"<excerpt:encoded>{_cdata('')}</excerpt:encoded><wp:post_id>{post['id']}</wp:post_id>{dates}"
+               f"<wp:post_name>{_cdata(post['slug'])}</wp:post_name><wp:status>{_cdata('publish')}</wp:status>"
+               f"<wp:post_parent>0</wp:post_parent><wp:menu_order>0</wp:menu_order>"
+               f"<wp:post_type>{_cdata('post')}</wp:post_type><wp:post_password>{_cdata('')}</wp:post_password>"
+               f"<wp:is_sticky>0</wp:is_sticky>{''.join(terms)}</item>\n")
+    yield "</channel>\n</rss>\n"
+
+
+def write_corpus(count: int, out: Path, arrays: bool = False, seed: int = 1, export: bool = False) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     posts = make_posts(count, seed)
     written = []
-    if arrays:
+    if export:
+        path = out / "export.xml"
+        with open(path, "w", encoding="utf-8") as file:
+            file.writelines(export_items(posts))
+        written.append(path)
+    elif arrays:
         for start in range(0, count, 100):
             path = out / f"posts-{start // 100 + 1}.json"
             path.write_text(json.dumps(posts[start:start + 100]))
@@ -136,15 +190,15 @@ def write_corpus(count: int, out: Path, arrays: bool = False, seed: int = 1) -> 
 
 
 def main(argv: list[str]) -> None:
-    arrays = "--arrays" in argv
-    args = [a for a in argv if a != "--arrays"]
+    arrays, export = "--arrays" in argv, "--export" in argv
+    args = [a for a in argv if a not in ("--arrays", "--export")]
     seed = 1
     if "--seed" in args:
         at = args.index("--seed")
         seed = int(args[at + 1])
         del args[at:at + 2]
     count, out = int(args[0]), Path(args[1])
-    write_corpus(count, out, arrays, seed)
+    write_corpus(count, out, arrays, seed, export)
     print(f"{count} posts -> {out}")
 
 

@@ -7,6 +7,8 @@ posts as 100-post pages for the server), then measures, each as a fresh process 
 turn (the sizes too take turns in each run) so that the machine's drift hits every figure alike:
 
   convert      pelican-wp-import convert on the N files                      wall time, peak RSS
+  convert arr  the same posts as one JSON array file (read a part at a time)  wall time, peak RSS
+  convert wxr  the same posts as a WordPress export (Tools > Export)          wall time, peak RSS
   fetch        pelican-wp-import fetch from a WordPress stand-in on 127.0.0.1 wall time, peak RSS
   build md     pelican on the converted Markdown, cold (no cache)            wall time
   build json   pelican on the JSON files, cold                               wall time
@@ -42,7 +44,7 @@ sys.path.insert(0, str(HERE))
 from bytecode import compile_package  # noqa: E402
 sys.path.insert(0, str(ROOT / "tests"))
 
-from corpus import make_posts  # noqa: E402
+from corpus import export_items, make_posts  # noqa: E402
 
 SETTINGS = """
 import sys
@@ -73,11 +75,15 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
 
 
 def write_inputs(count: int, work: Path) -> tuple[Path, list[dict]]:
+    """The posts a file each in work/json, and all of them in work/array.json and work/export.xml."""
     posts = make_posts(count)
     single = work / "json"
     single.mkdir(parents=True)
     for post in posts:
         (single / f"post-{post['id']}.json").write_text(json.dumps(post, ensure_ascii=False))
+    (work / "array.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+    with open(work / "export.xml", "w", encoding="utf-8") as file:
+        file.writelines(export_items(posts))
     return single, posts
 
 
@@ -124,6 +130,9 @@ class Size:
         here = self.work / f"run-{run + 1}"
         cli = [sys.executable, "-m", "pelican_wp_import.cli"]
         self.record("convert", timed(cli + ["convert", str(self.single), "-o", str(here / "convert-out"), "-q"]))
+        for name, source in (("convert arr", "array.json"), ("convert wxr", "export.xml")):
+            out = here / name.replace(" ", "-")
+            self.record(name, timed(cli + ["convert", str(self.work / source), "-o", str(out), "-q"]))
         self.record("fetch", timed(cli + ["fetch", url, "-o", str(here / "fetch-out"), "-q"]))
         builds = [(self.converted, "md"), (self.single, "json")]
         order = builds if run % 2 == 0 else builds[::-1]
@@ -146,7 +155,7 @@ class Size:
         self.paired.setdefault("warm", []).append(walls["json"] / walls["md"])
 
     def medians(self) -> dict[str, dict[str, float]]:
-        order = ("convert", "fetch", "build md", "warm md", "build json", "warm json")
+        order = ("convert", "convert arr", "convert wxr", "fetch", "build md", "warm md", "build json", "warm json")
         return {name: {"wall": statistics.median(w for w, _ in self.figures[name]),
                        "best": min(w for w, _ in self.figures[name]),
                        "rss": max(r for _, r in self.figures[name])} for name in order}

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 import posixpath
 from dataclasses import dataclass, replace
@@ -65,10 +66,11 @@ class Tally:
 class Reporter:
     """Messages one line each on stderr, a progress bar when stderr is a terminal."""
 
-    def __init__(self, total: int, quiet: bool):
+    def __init__(self, total: int, quiet: bool, bar: bool | None = None):
+        """total: of what advance() counts; bar: whether to draw one on a terminal (for more than one)."""
         self.quiet = quiet
         self.progress = None
-        if sys.stderr.isatty() and not quiet and total > 1:
+        if sys.stderr.isatty() and not quiet and (total > 1 if bar is None else bar):
             from rich.console import Console  # imported only when a person is watching
             from rich.progress import Progress
 
@@ -83,9 +85,9 @@ class Reporter:
         elif not self.quiet or line.startswith("error"):
             print(line, file=sys.stderr)
 
-    def advance(self) -> None:
+    def advance(self, amount: int = 1) -> None:
         if self.progress is not None:
-            self.progress.advance(self.task)
+            self.progress.advance(self.task, amount)
 
     def close(self) -> None:
         if self.progress is not None:
@@ -229,13 +231,20 @@ def run_convert(sources: list[str], output: Path, options: Options, force: bool 
         return 1
     out.addresses.update(_old_site_addresses())
     tally = Tally(errors=len(missing))
-    reporter = Reporter(len(files), quiet)
+    sizes = [max(1, _size_of(path)) for path in files]  # the bar counts bytes: one export may be the run
+    reporter = Reporter(sum(sizes), quiet, bar=len(files) > 1 or sum(sizes) > 1_000_000)
     recorder = Recorder(out, tally, reporter)
     try:
-        for results in (_convert_all(files, jobs) if early is None else early.results(files)):
+        sizes_left, read = iter(sizes), 0
+        for results in (_convert_all(files, jobs, sizes) if early is None else early.results(files, sizes)):
             for result in results:
                 recorder.record(result)
-            reporter.advance()
+            if isinstance(results, Part):
+                reporter.advance(max(0, results.read_to - read))
+                read = max(read, results.read_to)
+            else:
+                reporter.advance(max(0, next(sizes_left) - read))
+                read = 0
         reporter.close()
         if _OPTIONS.media:
             from .downloads import MediaLibrary  # noqa: PLC0415
@@ -319,24 +328,25 @@ class EarlyStart:
             self.early[path] = [self.pool.submit(_convert_one, path, part, parts, Sidecars())
                                 for part in range(parts)]
 
-    def results(self, files: list[Path]):
+    def results(self, files: list[Path], sizes: list[int] | None = None):
         """Each file's results in file order, as _convert_all gives them."""
+        sizes = sizes or [_size_of(path) for path in files]
         if self.pool is None:
-            yield from _convert_all(files, self.jobs)
+            yield from _convert_all(files, self.jobs, sizes)
             return
         usable = {path for path in files if path in self.early and _no_sidecars(_SIDECARS.get(path.parent))}
-        rest = [path for path in files if path not in usable]
-        later = iter(())
-        if rest:  # as _convert_all does, with the sidecars given: the workers forked before they were known
-            pieces = _pieces(rest, [_size_of(path) for path in rest], self.jobs)
-            sidecars = [_SIDECARS.get(path.parent) for path, _, _ in pieces]
-            later = _by_file(pieces, self.pool.map(_convert_one, *zip(*pieces), sidecars,
-                                                   chunksize=_chunksize(pieces, self.jobs)))
+        # as _convert_all does, with the sidecars given: the workers forked before they were known
+        rest = [(path, size) for path, size in zip(files, sizes) if path not in usable]
+        later = _in_order(self.pool, [path for path, _ in rest], [size for _, size in rest], self.jobs,
+                          send_sidecars=True)
         for path in files:  # each file's results let go once they are out, as Executor.map does
             if path in usable:
                 yield [result for future in self.early.pop(path) for result in future.result()]
-            else:
-                yield next(later)
+                continue
+            results = Part([])
+            while isinstance(results, Part):  # the parts of a file read a part at a time, then its end
+                results = next(later)
+                yield results
 
     def close(self) -> None:
         if self.pool is not None:
@@ -348,21 +358,92 @@ def _no_sidecars(sidecars: Sidecars | None) -> bool:
     return sidecars is None or not (sidecars.users or sidecars.categories or sidecars.tags or sidecars.media)
 
 
-def _convert_all(files: list[Path], jobs: int):
+class Part(list):
+    """Results of a part of a file read a part at a time (stream.py); the file's last part is a plain list."""
+
+    def __init__(self, results: list, read_to: int = 0):
+        super().__init__(results)
+        self.read_to = read_to  # bytes of the file read when the part was full: for the progress bar
+
+
+def _convert_all(files: list[Path], jobs: int, sizes: list[int] | None = None):
     """The results of each file in turn, converted in worker processes when there is enough work."""
+    from .stream import streams  # noqa: PLC0415 - see load_converter
+
     jobs = jobs or os.cpu_count() or 1
-    sizes = [_size_of(path) for path in files]
+    sizes = sizes or [_size_of(path) for path in files]
     if jobs < 2 or (len(files) < _POOL_MIN_FILES and sum(sizes) < _POOL_MIN_BYTES):
-        yield from map(_convert_one, files)
+        for path, size in zip(files, sizes):
+            if streams(path, size):
+                yield from _streamed(path, None, jobs, None)
+            else:
+                yield _convert_one(path)
         return
-    pieces = _pieces(files, sizes, jobs)
     load_converter()  # before the fork: every worker inherits it
     pool = _converter_pool(jobs, _fork_context())
     try:  # on the way out (Ctrl-C included) what no worker has started is dropped, not run
-        results = pool.map(_convert_one, *zip(*pieces), chunksize=_chunksize(pieces, jobs))
-        yield from _by_file(pieces, results)
+        yield from _in_order(pool, files, sizes, jobs, send_sidecars=False)
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def _in_order(pool: ProcessPoolExecutor, files: list[Path], sizes: list[int], jobs: int, send_sidecars: bool):
+    """The files' results through the pool, in file order. A run of whole files (or of parts of them) is
+    handed to the pool when its turn comes, as Executor.map does, the first run at once; a file read a
+    part at a time (stream.py) gives its results as Part lists. send_sidecars: the workers forked
+    before _SIDECARS was set."""
+    from .stream import streams  # noqa: PLC0415
+
+    turns: list = []  # in file order: runs of whole files [(path, size), ...], and files read in parts
+    for path, size in zip(files, sizes):
+        if streams(path, size):
+            turns.append(path)
+        elif turns and isinstance(turns[-1], list):
+            turns[-1].append((path, size))
+        else:
+            turns.append([(path, size)])
+    whole_files = sum(len(turn) for turn in turns if isinstance(turn, list))
+
+    def hand_over(run: list[tuple[Path, int]]):
+        pieces = _pieces([path for path, _ in run], [size for _, size in run], jobs, whole_files)
+        sidecars = [_SIDECARS.get(path.parent) if send_sidecars else None for path, _, _ in pieces]
+        return _by_file(pieces, pool.map(_convert_one, *zip(*pieces), sidecars, chunksize=_chunksize(pieces, jobs)))
+
+    # the first run now: fetch records the files it converted early while the pool converts the rest
+    first = hand_over(turns[0]) if turns and isinstance(turns[0], list) else None
+
+    def results():
+        for number, turn in enumerate(turns):
+            if isinstance(turn, Path):
+                sidecars = _SIDECARS.get(turn.parent) if send_sidecars else None
+                yield from _streamed(turn, pool, jobs, sidecars)
+            else:
+                yield from first if number == 0 else hand_over(turn)
+
+    return results()
+
+
+def _streamed(path: Path, pool: ProcessPoolExecutor | None, jobs: int, sidecars: Sidecars | None):
+    """A file read a part at a time: each part's results as a Part, then [] for the file's end. With a
+    pool, at most 2 * jobs parts are converted ahead of the one awaited; each is let go of once out."""
+    from .stream import batches  # noqa: PLC0415
+
+    waiting: deque = deque()
+    for part in batches(path):
+        if pool is None:
+            yield Part(_convert_loaded(part), part.read_to)
+            continue
+        if len(waiting) == 2 * jobs:
+            yield _done(waiting.popleft())
+        waiting.append((pool.submit(_convert_loaded, part, sidecars), part.read_to))
+    while waiting:
+        yield _done(waiting.popleft())
+    yield []
+
+
+def _done(waiting: tuple) -> Part:
+    future, read_to = waiting
+    return Part(future.result(), read_to)
 
 
 def _converter_pool(jobs: int, context) -> ProcessPoolExecutor:
@@ -411,15 +492,14 @@ def _size_of(path: Path) -> int:
         return 0
 
 
-def _pieces(files: list[Path], sizes: list[int], jobs: int) -> list[tuple[Path, int, int]]:
-    """(file, part, parts): few big files (pages of 100 posts) are cut in parts, so that every worker has work."""
-    parts_wanted = -(-jobs * _PIECES_PER_JOB // len(files))
+def _pieces(files: list[Path], sizes: list[int], jobs: int, among: int = 0) -> list[tuple[Path, int, int]]:
+    """(file, part, parts): few big files (pages of 100 posts) are cut in parts, so that every worker has
+    work. among: how many files the run's whole files are (for a run among other runs)."""
+    parts_wanted = -(-jobs * _PIECES_PER_JOB // max(len(files), among))
     smallest_part = _POOL_MIN_BYTES // 16
     pieces = []
     for path, size in zip(files, sizes):
         parts = max(1, min(parts_wanted, size // smallest_part))
-        if path.suffix.lower() == ".xml":  # an export: each part reads the whole file, so one part a worker
-            parts = min(parts, jobs)
         pieces.extend((path, part, parts) for part in range(parts))
     return pieces
 
@@ -440,11 +520,17 @@ def _convert_one(path: Path, part: int = 0, parts: int = 1, sidecars: Sidecars |
     loaded = load_file(path)
     if parts > 1:
         _keep_part(loaded, part, parts)
+    return _convert_loaded(loaded, sidecars)
+
+
+def _convert_loaded(loaded: LoadedFile, sidecars: Sidecars | None = None) -> list:
+    """The results of what was loaded of a file: its warnings, then each post's result."""
     results: list = [("warning", line) for line in loaded.warnings]
     if loaded.sidecar_kind:
         return results
     if sidecars is None:
-        sidecars = _SIDECARS.get(path.parent) or sidecars_for(path.parent)
+        folder = Path(loaded.path).parent
+        sidecars = _SIDECARS.get(folder) or sidecars_for(folder)
     from .frontmatter import dump  # noqa: PLC0415 - see load_converter
     from .pipeline import convert_file  # noqa: PLC0415
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,16 +44,18 @@ class LoadedFile:
     sidecar_items: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)  # things in it that are not posts
+    read_to: int = 0  # a part of a file read a part at a time (stream.py): bytes of the file read so far
 
 
-def load_file(path: str | Path) -> LoadedFile:
-    """Read one file; bad input becomes a recorded problem, never an exception."""
+def load_file(path: str | Path, first_item: int = 0) -> LoadedFile:
+    """Read one file; bad input becomes a recorded problem, never an exception. first_item: where a
+    list's posts start to be kept (stream.py read those before it from the file already)."""
     source = str(path)
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return _unreadable(source, f"cannot read file: {exc.strerror or exc}")
-    return load_bytes(raw, source)
+    return load_bytes(raw, source, first_item)
 
 
 def read_head(path, size: int) -> bytes:
@@ -72,19 +75,21 @@ def read_head(path, size: int) -> bytes:
         os.close(fd)
 
 
-def load_bytes(raw: bytes, source: str) -> LoadedFile:
+def load_bytes(raw: bytes, source: str, first_item: int = 0) -> LoadedFile:
     loaded = LoadedFile(source)
     if is_wxr(raw[:WXR_PEEK]):
         from .wxr import load_wxr  # noqa: PLC0415 - only a run that reads an export needs it
 
         load_wxr(raw, source, loaded)
         return loaded
+    damage: list[ImportProblem] = []  # after the problems of the values read before it, in file order
     try:
-        value = parse_json(raw, source, loaded.warnings, loaded.problems)
+        value = parse_json(raw, source, loaded.warnings, damage)
     except ImportProblem as problem:
         loaded.problems.append(problem)
         return loaded
-    _sort_value(value, loaded)
+    _sort_value(value, loaded, first_item)
+    loaded.problems.extend(damage)
     return loaded
 
 
@@ -138,18 +143,46 @@ def parse_json(raw: bytes, source: str, warnings: list[str], problems: list[Impo
         raise ImportProblem("empty file, no JSON in it", source)
     if stripped.startswith("<"):
         raise ImportProblem("an HTML page, not JSON (a saved error or login page?)", source)
+    return _read_text(text, source, warnings, problems, lambda position: byte_offset(raw, text, position))
+
+
+def load_array_rest(given: int, rest: str, source: str, file_size: int, surrogates_before: int = 0) -> LoadedFile:
+    """What load_bytes would give of a JSON array file from its value number given on. stream.py read
+    the values before it (and replaced surrogates_before lone surrogates in them), then met what is
+    not plain JSON; rest is the file's text after them."""
+    loaded = LoadedFile(source)
+    # each value read already stands in as {}: the values after them keep their places and paths
+    text = "[" + ",".join(["{}"] * given) + rest
+
+    def offset(position: int) -> int:  # counted from the end of the file, which rest ends
+        return file_size - len(text[position:].encode("utf-8", errors="replace"))
+
+    damage: list[ImportProblem] = []
     try:
-        value = _strict_else_lenient(raw, text, source, warnings, problems)
+        value = _read_text(text, source, loaded.warnings, damage, offset, surrogates_before)
+    except ImportProblem as problem:
+        loaded.problems.append(problem)
+        return loaded
+    _sort_value(value, loaded, first_item=given)
+    loaded.problems.extend(damage)
+    return loaded
+
+
+def _read_text(text: str, source: str, warnings: list[str], problems: list[ImportProblem],
+               offset: Callable[[int], int], surrogates_before: int = 0) -> object:
+    try:
+        value = _strict_else_lenient(text, source, warnings, problems, offset)
     except ValueError:
         # int() refuses thousands of digits (sys.get_int_max_str_digits, a guard against slow
         # conversion) with a bare ValueError, which would otherwise stop the whole run
         raise ImportProblem("holds a number thousands of digits long, which no WordPress field does; "
                             "not read", source) from None
-    return _without_lone_surrogates(value, text, source, warnings)
+    return _without_lone_surrogates(value, text, source, warnings, surrogates_before)
 
 
-def _strict_else_lenient(raw: bytes, text: str, source: str, warnings: list[str],
-                         problems: list[ImportProblem]) -> object:
+def _strict_else_lenient(text: str, source: str, warnings: list[str], problems: list[ImportProblem],
+                         offset: Callable[[int], int]) -> object:
+    """offset(position): the byte of the file where a character of text is, for the messages."""
     try:
         return json.loads(text, strict=False)
     except RecursionError:
@@ -160,7 +193,7 @@ def _strict_else_lenient(raw: bytes, text: str, source: str, warnings: list[str]
     if not values:
         raise ImportProblem(f"not JSON: {strict_error.msg} at char {strict_error.pos}", source)
     for note in notes:
-        message = note.describe(byte_offset(raw, text, note.position))
+        message = note.describe(offset(note.position))
         if note.loses_data:
             problems.append(ImportProblem(message, source))
         else:
@@ -188,10 +221,28 @@ def byte_offset(raw: bytes, text: str, position: int) -> int:
     return len(raw) - len(text[position:].encode(codec, errors="replace"))
 
 
-def _without_lone_surrogates(value: object, text: str, source: str, warnings: list[str]) -> object:
-    """Every lone surrogate (half an emoji) in keys and strings replaced with U+FFFD, with a warning."""
-    if not _SURROGATE_ESCAPE.search(text):
-        return value  # the common case: nothing to look for
+def _without_lone_surrogates(value: object, text: str, source: str, warnings: list[str], before: int = 0) -> object:
+    """Every lone surrogate (half an emoji) in keys and strings replaced with U+FFFD, with a warning
+    (counting the before replaced in the same file already)."""
+    replaced = 0
+    if may_hold_lone_surrogates(text):  # the common case: nothing to look for
+        value, replaced = replace_lone_surrogates(value)
+    if replaced + before:
+        warnings.append(surrogates_replaced(source, replaced + before))
+    return value
+
+
+def surrogates_replaced(source: str, count: int) -> str:
+    return f"{source}: {count} lone UTF-16 surrogate escapes (half an emoji?) replaced with U+FFFD"
+
+
+def may_hold_lone_surrogates(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether the JSON text (from start to end) has a surrogate escape (\\ud83d) at all: most files have none."""
+    return _SURROGATE_ESCAPE.search(text, start, len(text) if end is None else end) is not None
+
+
+def replace_lone_surrogates(value: object) -> tuple[object, int]:
+    """value with every lone surrogate of its keys and strings replaced with U+FFFD, and how many."""
     replaced = 0
 
     def fix(string: str) -> str:
@@ -215,10 +266,7 @@ def _without_lone_surrogates(value: object, text: str, source: str, warnings: li
                 node[key] = fix(item)
             elif isinstance(item, (dict, list)):
                 stack.append(item)
-    if replaced:
-        warnings.append(f"{source}: {replaced} lone UTF-16 surrogate escapes (half an emoji?) "
-                        "replaced with U+FFFD")
-    return value
+    return value, replaced
 
 
 @dataclass
@@ -427,7 +475,7 @@ def _path_of(stack: list[list]) -> str:
 
 # --- what the value holds -------------------------------------------------------------------
 
-def _sort_value(value: object, loaded: LoadedFile) -> None:
+def _sort_value(value: object, loaded: LoadedFile, first_item: int = 0) -> None:
     source = loaded.path
     if isinstance(value, list):
         if not value:
@@ -437,21 +485,22 @@ def _sort_value(value: object, loaded: LoadedFile) -> None:
         if kind:
             loaded.sidecar_kind, loaded.sidecar_items = kind, [v for v in value if isinstance(v, dict)]
             return
-        for index, item in enumerate(value):
-            _sort_item(item, loaded, index)
+        for index in range(first_item, len(value)):
+            sort_item(value[index], loaded, index)
         return
     if isinstance(value, dict):
         kind = sidecar_kind(value)
         if kind:
             loaded.sidecar_kind, loaded.sidecar_items = kind, [value]
             return
-        _sort_item(value, loaded, None)
+        sort_item(value, loaded, None)
         return
     what = "null" if value is None else f"a JSON {type(value).__name__}"
     loaded.problems.append(ImportProblem(f"holds {what}, not a WordPress post or list of posts", source))
 
 
-def _sort_item(item: object, loaded: LoadedFile, index: int | None) -> None:
+def sort_item(item: object, loaded: LoadedFile, index: int | None) -> None:
+    """A post into loaded.posts; anything else is a problem naming what it is (index: its place in a list)."""
     source = loaded.path
     label = f"item {index + 1}: " if index is not None else ""
     if isinstance(item, dict) and is_post(item):

@@ -53,6 +53,8 @@ def may_be_sidecar(path: Path) -> bool:
         head = read_head(path, _PEEK_BYTES)  # the main process peeks into every file of a run
     except OSError:
         return False
+    if is_wxr(head[:WXR_PEEK]):
+        return False  # an export: reading it whole to learn that it is no sidecar cost a second parse of it
     return b'"content"' not in head or _CONTENT_KEY.search(head) is None
 
 

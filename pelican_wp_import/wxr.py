@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 from bisect import bisect_right
 from collections import Counter
 from html import escape, unescape
@@ -35,57 +37,147 @@ _NO_DATE = "0000-00-00 00:00:00"
 
 
 def load_wxr(raw: bytes, source: str, loaded) -> None:
-    """The posts and pages of an export into loaded (a load.LoadedFile); the items that are neither
-    are counted in one warning, and a file that is no readable XML is a problem."""
-    authors: dict[str, dict] = {}
-    terms: dict[tuple[str, str], dict] = {}  # (taxonomy, slug) -> term
-    items: list[dict] = []
+    """The posts and pages of an export into loaded (a load.LoadedFile), all at once."""
+    for part in read_export(lambda: io.BytesIO(raw), source):
+        loaded.posts.extend(part.posts)
+        loaded.warnings.extend(part.warnings)
+        loaded.problems.extend(part.problems)
+
+
+def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int = 0) -> Iterator:
+    """The posts and pages of an export as load.LoadedFile parts of about batch_bytes of content each
+    (0: one part). The items that are neither are counted in one warning, and a file that is no
+    readable XML is a problem.
+
+    The file is read twice, one item at a time, never held whole: first for what posts refer to (the
+    site's authors and terms, and its attachments, which may come after the posts that show them),
+    then for the posts, each handed on as soon as its part is full. open_file gives the file afresh."""
+    from .load import LoadedFile  # noqa: PLC0415 - load.py imports this module when it meets an export
+
+    site = _Site()
+    damage = None
     try:
-        _read(raw, authors, terms, items, recover=False)
+        with open_file() as file:
+            site.read(file, recover=False)
+    except OSError as exc:
+        yield LoadedFile(source, problems=[ImportProblem(f"cannot read file: {exc.strerror or exc}", source)])
+        return
     except etree.XMLSyntaxError as exc:
-        # a file cut short or damaged: read again as far as it goes, each item as whole as it came
-        authors.clear(), terms.clear(), items.clear()
+        # a file cut short or damaged: read as far as it goes, each item as whole as it came
+        damage, site = exc, _Site()
         try:
-            _read(raw, authors, terms, items, recover=True)
+            with open_file() as file:
+                site.read(file, recover=True)
         except etree.XMLSyntaxError:
             pass
-        if not items:
-            loaded.problems.append(ImportProblem(f"a WordPress export that cannot be read as XML: {exc}", source))
+        if not site.items:
+            message = f"a WordPress export that cannot be read as XML: {exc.msg or exc}"
+            yield LoadedFile(source, problems=[ImportProblem(message, source)])
             return
-        loaded.warnings.append(f"{source}: the export is not whole XML ({exc}); read as far as it goes, "
-                               f"{len(items)} items")
-    media = {item["id"]: item for item in items if item["type"] == "attachment" and item["id"] is not None}
+    part, size, index = LoadedFile(source), 0, -1
+    if damage is not None:
+        part.warnings.append(f"{source}: the export is not whole XML ({damage.msg or damage}); read as far as it "
+                             f"goes, {site.items} items")
     passed_over: Counter = Counter()
-    for index, item in enumerate(items):
-        if item["type"] == "attachment":
-            continue
-        if item["type"] in _MACHINERY or (item["type"] not in ("post", "page") and "post_type=" in item["link"]):
-            # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
-            passed_over[item["type"]] += 1
-            continue
-        loaded.posts.append(RawPost(_as_rest_post(item, authors, terms, media), source, index))
+    try:
+        with open_file() as file:
+            for index, item in _items(file, recover=damage is not None):
+                if index >= site.items:
+                    raise _Changed
+                if item["type"] == "attachment":
+                    continue
+                if item["type"] in _MACHINERY or (item["type"] not in ("post", "page")
+                                                  and "post_type=" in item["link"]):
+                    # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
+                    passed_over[item["type"]] += 1
+                    continue
+                part.posts.append(RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index))
+                size += len(item["content"]) + 1000  # and the rest of the post's object
+                if batch_bytes and size >= batch_bytes:
+                    part.read_to = file.tell()
+                    yield part
+                    part, size = LoadedFile(source), 0
+        if index + 1 < site.items:
+            raise _Changed
+    except (_Changed, etree.XMLSyntaxError, OSError):
+        # changed since it was first read, when it read whole: the items it gave are kept
+        part.problems.append(ImportProblem(f"the export changed while it was read: {site.items} items, then "
+                                           f"{'more' if index >= site.items else index + 1}; the first "
+                                           f"{min(index + 1, site.items)} read", source))
     if passed_over:
         kinds = ", ".join(f"{kind} {count}" for kind, count in passed_over.most_common())
-        loaded.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
-                               f"posts or pages a visitor saw, passed over ({kinds})")
+        part.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
+                             f"posts or pages a visitor saw, passed over ({kinds})")
+    yield part
 
 
-def _read(raw: bytes, authors: dict, terms: dict, items: list, recover: bool) -> None:
-    """The site's authors and terms and every item, as the parse reaches them (each item let go of once
-    read: an export of many thousand posts is never held as a tree)."""
-    options = {"recover": recover, "huge_tree": True, "resolve_entities": False, "no_network": True}
-    # events only for what is read (an item's own children are read from it): the parse runs in C
-    wanted = ("item", "{*}author", "{*}category", "{*}tag", "{*}term")
-    for _, element in etree.iterparse(io.BytesIO(raw), events=("end",), tag=wanted, **options):
-        name = _wp_name(element.tag)
-        in_channel = element.getparent() is not None and element.getparent().tag == "channel"
-        if name == "author" and in_channel:
-            _read_author(element, authors)
-        elif name in ("category", "tag", "term") and in_channel:
-            _read_term(name, element, terms)
-        elif element.tag == "item":
-            items.append(_read_item(element))
-            element.clear()
+_OPTIONS = {"huge_tree": True, "resolve_entities": False, "no_network": True}
+# Events only for what is read (an item's own children are read from it): the parse runs in C. Both
+# readings ask for the same, so that libxml2 mends a damaged file the same way both times.
+_WANTED = ("item", "{*}author", "{*}category", "{*}tag", "{*}term")
+
+
+class _Changed(Exception):
+    """The export does not hold the items it held when it was first read."""
+
+
+class _Site:
+    """What the posts of an export refer to: its authors, terms and attachments, and its count of items."""
+
+    def __init__(self):
+        self.authors: dict[str, dict] = {}
+        self.terms: dict[tuple[str, str], dict] = {}  # (taxonomy, slug) -> term
+        self.media: dict[int, dict] = {}  # attachments by id
+        self.items = 0
+
+    def read(self, file: BinaryIO, recover: bool) -> None:
+        for _, element in etree.iterparse(file, events=("end",), tag=_WANTED, recover=recover, **_OPTIONS):
+            if element.tag == "item":
+                self.items += 1
+                if _item_type(element) == "attachment":
+                    item = _read_item(element)
+                    if item["id"] is not None:
+                        self.media[item["id"]] = item  # the last of an id, as a search by id would give
+                _let_go(element)
+                continue
+            name = _wp_name(element.tag)
+            if element.getparent() is None or element.getparent().tag != "channel":
+                continue
+            if name == "author":
+                _read_author(element, self.authors)
+            elif name in ("category", "tag", "term"):
+                _read_term(name, element, self.terms)
+
+
+def _items(file: BinaryIO, recover: bool) -> Iterator[tuple[int, dict]]:
+    """Each item of the export with its place, read and let go of in turn."""
+    index = 0
+    for _, element in etree.iterparse(file, events=("end",), tag=_WANTED, recover=recover, **_OPTIONS):
+        if element.tag == "item":
+            item = _read_item(element)
+            _let_go(element)
+            yield index, item
+            index += 1
+
+
+def _let_go(item) -> None:
+    """An item read, and what came before it in the channel, out of the tree the parse builds. (An item
+    that a damaged file's mending put inside another element is left where it is: what holds it is
+    still to be read.)"""
+    item.clear()
+    parent = item.getparent()
+    if parent is not None and parent.tag == "channel":
+        while item.getprevious() is not None:
+            del parent[0]
+
+
+def _item_type(element) -> str:
+    """An item's post type: its first <wp:post_type> (or plain <post_type>), else "post"."""
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and (tag == "post_type" or _wp_name(tag) == "post_type"):
+            return (child.text or "").strip() or "post"
+    return "post"
 
 
 def _wp_name(tag: object) -> str:
@@ -159,7 +251,7 @@ def _read_item(element) -> dict:
     item = {
         "id": _number(fields.get("post_id")), "title": fields.get("title", ""), "link": fields.get("link", ""),
         "guid": fields.get("guid", ""), "creator": creator, "content": content, "excerpt": excerpt,
-        "type": fields.get("post_type", "post").strip() or "post", "status": fields.get("status", "").strip(),
+        "type": _item_type(element), "status": fields.get("status", "").strip(),
         "slug": fields.get("post_name", "").strip(), "date": fields.get("post_date", ""),
         "date_gmt": fields.get("post_date_gmt", ""), "modified": fields.get("post_modified", ""),
         "modified_gmt": fields.get("post_modified_gmt", ""), "password": fields.get("post_password", ""),
@@ -250,7 +342,7 @@ _VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
 def _embeds(content: str) -> str:
     """Addresses alone on a line, as WordPress's auto-embeds showed them: a YouTube or Vimeo player,
     else a link (the export keeps the bare address; the block editor's embed block holds it too)."""
-    if "http" not in content:
+    if "http" not in content or not _EMBED.search(content):
         return content
     kept = [match.span() for match in _NO_EMBED.finditer(content)]
     starts = [start for start, _ in kept]

@@ -248,3 +248,56 @@ def test_a_feed_that_mentions_the_export_namespace_is_no_export(tmp_path):
     (folder / "post.json").write_text(json.dumps({"id": 1, "date": "2024-01-01T10:00:00", "slug": "one",
                                                   "title": {"rendered": "One"}, "content": {"rendered": "<p>x</p>"}}))
     assert main(["convert", str(folder), "-o", str(tmp_path / "out"), "-q"]) == 0
+
+
+_ATTACHMENTS = EXPORT[EXPORT.index("<item>\n <title>Dock photo"):EXPORT.index("<item>\n <title>Late ferry")]
+
+
+@pytest.mark.parametrize("shape", ["whole", "attachments last", "cut", "an item not closed", "an author damaged",
+                                   "attachments plain and twice"])
+def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path, shape):
+    """convert reads an export twice, an item at a time (stream.py), never holding it: once for what the
+    posts refer to, which may come after them, then for the posts, handed on a few at a time."""
+    from pelican_wp_import import stream
+    from pelican_wp_import.load import load_file
+
+    text = {"whole": EXPORT,
+            "attachments last": EXPORT.replace(_ATTACHMENTS, "").replace("</channel>", _ATTACHMENTS + "</channel>"),
+            "cut": EXPORT[:EXPORT.index("<item>\n <title>Members only")] + "<item><title>Cut",
+            # libxml2 mends these by nesting what follows inside the element left open
+            "an item not closed": EXPORT.replace("</item>\n<item>\n <title>Half written",
+                                                 "/item>\n<item>\n <title>Half written"),
+            "an author damaged": EXPORT.replace("maren]]></wp:author_login>", "maren]]></wp:author_logn>"),
+            # an attachment's type without the namespace, and an id given twice: the last one counts
+            "attachments plain and twice": EXPORT.replace(
+                "<wp:post_type><![CDATA[attachment]]></wp:post_type>\n <wp:attachment_url>",
+                "<post_type>attachment</post_type>\n <wp:attachment_url>").replace(
+                "</channel>", _ATTACHMENTS.replace("<wp:post_id>32</wp:post_id>", "<wp:post_id>33</wp:post_id>")
+                .replace("dock.jpg", "dock-new.jpg") + "</channel>")}[shape]
+    path = tmp_path / "site.xml"
+    path.write_text(text, encoding="utf-8")
+    whole = load_file(path)
+    parts = list(stream.batches(path, batch_bytes=1))
+    assert len(parts) == len(whole.posts) + 1  # a post a part, then the file's closing line
+    assert [(p.index, p.data) for part in parts for p in part.posts] == [(p.index, p.data) for p in whole.posts]
+    assert [w for part in parts for w in part.warnings] == whole.warnings
+    assert [p.message for part in parts for p in part.problems] == [p.message for p in whole.problems]
+    ferry = next(p.data for p in whole.posts if p.data["slug"] == "late-ferry")
+    # what the post refers to is found wherever it is in the file
+    picture = "dock-new.jpg" if shape == "attachments plain and twice" else "dock.jpg"
+    assert ferry["_embedded"]["wp:featuredmedia"][0]["source_url"] == f"{SITE}/wp-content/uploads/2024/05/{picture}"
+    assert f"{SITE}/wp-content/uploads/2024/05/quay.jpg" in ferry["content"]["rendered"]
+    assert ferry["author"] == 3 and ferry["_embedded"]["author"][0]["name"] == "Maren Okonkwo"
+    if shape != "cut":  # every post and page there is, each with what it holds
+        assert sorted(p.data["title"]["rendered"] for p in whole.posts if p.data["type"] == "page") == ["About us"]
+        assert len(whole.posts) == 4
+    if shape == "cut":
+        assert whole.warnings[0].endswith("read as far as it goes, 6 items")
+
+
+def test_an_export_is_never_read_whole_to_look_for_sidecars(tmp_path):
+    from pelican_wp_import.sources import may_be_sidecar
+
+    (tmp_path / "site.xml").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "users.json").write_text('[{"id": 3, "name": "Maren", "slug": "maren"}]', encoding="utf-8")
+    assert not may_be_sidecar(tmp_path / "site.xml") and may_be_sidecar(tmp_path / "users.json")
