@@ -10,7 +10,7 @@ from pelican.readers import default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import order_content, posixize_path
 
 from . import preconvert
-from .sources import folder_stamp, remember_stamps
+from .sources import folder_stamp, is_export, remember_stamps
 from .model import Converted
 from .readers import WordPressJSONReader, ahead, log_result, markdown_renderer, pelican_metadata, reader_takes
 
@@ -29,10 +29,12 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
     # the reader's: passed over without a look, so a build of one-post files costs nothing here.
     made = generator.context.get("generated_content", {})
     for rel in sorted(generator.get_files(settings[paths_key], exclude=settings[excludes_key],
-                                          extensions=("json",))):
+                                          extensions=("json", "xml"))):
         if posixize_path(os.path.normpath(rel)) in made:
             continue
         full = os.path.join(generator.path, rel)
+        if rel.lower().endswith(".xml") and not is_export(full):
+            continue  # a sitemap or a feed kept in the content folder: no posts, nothing to say
         folder = os.path.dirname(os.path.abspath(full))
         stamp = stamps.get(folder)
         if stamp is None:

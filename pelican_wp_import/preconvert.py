@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .load import load_file
 from .model import Converted
 from .pipeline import convert_post
-from .sources import cached_sidecars
+from .sources import cached_sidecars, is_export
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +84,9 @@ def start(generator) -> int:
     if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     files = [rel for rel in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"],
-                                                extensions=("json",)) if not _in_cache(generator, rel)]
+                                                extensions=("json", "xml"))
+             if not _in_cache(generator, rel)
+             and (not rel.lower().endswith(".xml") or is_export(os.path.join(generator.path, rel)))]
     if len(files) < MIN_FILES:
         return 0
     _SETTINGS.clear()

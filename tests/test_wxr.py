@@ -301,3 +301,25 @@ def test_an_export_is_never_read_whole_to_look_for_sidecars(tmp_path):
     (tmp_path / "site.xml").write_text(EXPORT, encoding="utf-8")
     (tmp_path / "users.json").write_text('[{"id": 3, "name": "Maren", "slug": "maren"}]', encoding="utf-8")
     assert not may_be_sidecar(tmp_path / "site.xml") and may_be_sidecar(tmp_path / "users.json")
+
+
+def test_the_pelican_plugin_reads_an_export_straight_into_a_build(tmp_path, caplog):
+    import logging
+
+    from helpers import build_site, html
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "site.xml").write_text(EXPORT, encoding="utf-8")
+    (content / "sitemap.xml").write_text('<?xml version="1.0"?><urlset></urlset>', encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        out = build_site(content, tmp_path / "out", WP_IMPORT_JOBS=1)
+    built = {p.relative_to(out).as_posix(): html(p) for p in out.rglob("*.html")}
+    ferry = next(page for path, page in built.items() if "late-ferry" in path and page.find(class_="e-content"))
+    assert "19 to 12" in ferry.find(class_="e-content").get_text()
+    assert "Maren Okonkwo" in ferry.get_text() and ferry.find("h1").get_text(strip=True) == "Late ferry saved & fares frozen"
+    assert "We are a newsroom." in built["about/index.html"].get_text()
+    assert not any("members" in path for path in built)  # password-protected: not on a public site
+    logged = [r.getMessage() for r in caplog.records]
+    assert not any("sitemap" in line for line in logged), logged
+    assert any("password" in line for line in logged)  # the skip says why
