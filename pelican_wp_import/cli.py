@@ -473,7 +473,7 @@ def load_converter() -> None:
     second, more than the rest of the command's modules together). The command's own process loads it
     when it converts or is about to fork workers that inherit it; fetch forks its workers before, and
     each loads it while the main process loads httpx and asks for the first pages."""
-    from . import frontmatter, pipeline  # noqa: F401, PLC0415
+    from . import frontmatter, pipeline, stream  # noqa: F401, PLC0415
 
 
 def _fork_context():

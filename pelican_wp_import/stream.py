@@ -31,13 +31,16 @@ _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # what may still belong to a numbe
 
 def streams(path: Path, size: int) -> bool:
     """Whether a file is read a part at a time: every export, and a big file of one JSON array."""
+    xml = str(path)[-4:].lower() == ".xml"  # not Path.suffix: this is asked of every file of a run
+    if not xml and size < STREAM_MIN_BYTES:
+        return False  # most files of a run: not opened here
     try:
         head = read_head(path, WXR_PEEK)
     except OSError:
         return False  # load_file reports it
     if is_wxr(head):
         return True
-    return size >= STREAM_MIN_BYTES and head.removeprefix(BOM).lstrip(b" \t\n\r")[:1] == b"["
+    return not xml and head.removeprefix(BOM).lstrip(b" \t\n\r")[:1] == b"["
 
 
 def batches(path: Path, batch_bytes: int = 0) -> Iterator[LoadedFile]:
