@@ -101,6 +101,10 @@ def start(generator) -> int:
 
 def _in_cache(generator, rel: str) -> bool:
     """Whether Pelican will take this file from its content cache instead of reading it."""
+    if rel.lower().endswith(".xml"):  # no reader of Pelican's reads an export: the expansion step caches it
+        from .expand import array_cache  # noqa: PLC0415 - expand.py imports this module
+
+        return array_cache(generator).get_cached_data(os.path.join(generator.path, rel), None) is not None
     if generator.settings.get("CONTENT_CACHING_LAYER") == "generator":
         return generator.get_cached_data(rel, None) is not None
     path = os.path.abspath(os.path.join(generator.path, rel))  # the cache's key: rel may start with ./

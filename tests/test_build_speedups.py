@@ -140,6 +140,25 @@ def test_a_warm_build_hands_no_cached_file_to_the_workers(many, tmp_path, monkey
     assert [k for k in cold if cold[k] != warm.get(k)] == []
 
 
+def test_a_warm_build_hands_no_cached_export_to_the_workers(many, tmp_path, monkeypatch):
+    """An export's posts are cached by the expansion step (Pelican's readers never read .xml files)."""
+    from pelican_wp_import import preconvert
+
+    content = tmp_path / "content"
+    shutil.copytree(many, content)
+    write_corpus(30, content / "exported", seed=11, export=True)
+    cache = {**_warm(tmp_path), "WP_IMPORT_JOBS": 2}
+    started = []
+    real = preconvert.start
+    monkeypatch.setattr(preconvert, "start", lambda generator: started.append(real(generator)) or started[-1])
+    monkeypatch.setattr(preconvert, "MIN_FILES", 1)  # workers for a single file left to convert
+    cold = _pages(build_site(content, tmp_path / "cold", **cache))
+    warm = _pages(build_site(content, tmp_path / "warm", **cache))
+    assert started[0] >= 41 and started[1] == 0  # the export went to the workers once, when not cached
+    assert sum("index.html" in page and b"e-content" in cold[page] for page in cold) >= 170
+    assert [k for k in cold if cold[k] != warm.get(k)] == []
+
+
 def test_the_page_folder_test_agrees_with_relpath(tmp_path):
     """in_page_paths takes its answer from string prefixes; it must say what os.path.relpath says."""
     import os
