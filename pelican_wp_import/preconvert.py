@@ -14,11 +14,13 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .load import load_file
 from .model import Converted
 from .pipeline import convert_post
 from .sources import cached_sidecars, is_export
+from .stream import batches, streams
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +44,13 @@ class Prepared:
 def prepare(path: str, settings: dict, render=None, only_if=None) -> Prepared:
     """Load one JSON file and convert each of its posts (rendering their Markdown when given render;
     only when only_if(prepared) says so, when given)."""
+    return prepare_loaded(load_file(path), path, settings, render, only_if)
+
+
+def prepare_loaded(loaded, path: str, settings: dict, render=None, only_if=None) -> Prepared:
+    """prepare() of what was loaded of the file at path (all of it, or a part: stream.py)."""
     from .readers import options_from, post_kind  # the Pelican glue imports this module
 
-    loaded = load_file(path)
     prepared = Prepared(loaded.warnings, loaded.problems, loaded.sidecar_kind or "", len(loaded.posts),
                         [post_kind(p.data) for p in loaded.posts])
     if loaded.sidecar_kind or not loaded.posts or only_if is not None and not only_if(prepared):
@@ -75,6 +81,40 @@ def _prepare_in_worker(path: str) -> Prepared:
     return prepare(path, _SETTINGS, markdown_renderer(_SETTINGS))
 
 
+def _prepare_part_in_worker(part) -> Prepared:
+    from .readers import markdown_renderer
+
+    return prepare_loaded(part, part.path, _SETTINGS, markdown_renderer(_SETTINGS))
+
+
+class _Parts:
+    """The futures of a big file's parts (an export, a big JSON array), answering as one future of
+    the whole file's Prepared would."""
+
+    def __init__(self, futures: list[Future]):
+        self.futures = futures
+        self.joined: Prepared | None = None
+
+    def result(self) -> Prepared:
+        if self.joined is None:
+            joined = Prepared()
+            for future in self.futures:
+                part = future.result()
+                joined.warnings += part.warnings
+                joined.problems += part.problems
+                joined.sidecar_kind = joined.sidecar_kind or part.sidecar_kind
+                joined.post_count += part.post_count
+                joined.kinds += part.kinds
+                joined.results += part.results
+                joined.rendered.update(part.rendered)
+            self.joined = joined
+        return self.joined
+
+    def cancel(self) -> None:
+        for future in self.futures:
+            future.cancel()
+
+
 def start(generator) -> int:
     """article_generator_init: hand the articles' JSON files that are not in the cache to workers."""
     global _POOL
@@ -87,16 +127,28 @@ def start(generator) -> int:
                                                 extensions=("json", "xml"))
              if not _in_cache(generator, rel)
              and (not rel.lower().endswith(".xml") or is_export(os.path.join(generator.path, rel)))]
-    if len(files) < MIN_FILES:
+    paths = [os.path.abspath(os.path.join(generator.path, rel)) for rel in files]
+    # a file read in parts (an export, a big array) is many files' work: the workers share it
+    in_parts = {path for path in paths if streams(Path(path), _size_of(path))}
+    if len(files) < MIN_FILES and not in_parts:
         return 0
     _SETTINGS.clear()
     _SETTINGS.update(settings)
     _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    for rel in files:
-        path = os.path.abspath(os.path.join(generator.path, rel))
-        _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
+    for path in paths:
+        if path in in_parts:
+            _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part) for part in batches(Path(path))])
+        else:
+            _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
     logger.debug("converting %d JSON files in %d worker processes", len(files), jobs)
     return len(files)
+
+
+def _size_of(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _in_cache(generator, rel: str) -> bool:

@@ -159,6 +159,25 @@ def test_a_warm_build_hands_no_cached_export_to_the_workers(many, tmp_path, monk
     assert [k for k in cold if cold[k] != warm.get(k)] == []
 
 
+def test_the_workers_share_one_export_and_build_the_same_site(tmp_path, monkeypatch, caplog):
+    """An export is one file but many files' work: its parts go to the workers as separate pieces."""
+    from pelican_wp_import import preconvert, stream
+
+    content = tmp_path / "content"
+    write_corpus(120, content, seed=5, export=True)
+    one = _pages(build_site(content, tmp_path / "one", WP_IMPORT_JOBS=1))
+    warnings_alone = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    caplog.clear()
+    monkeypatch.setattr(stream, "BATCH_BYTES", 20_000)
+    parts = []
+    real = preconvert.batches
+    monkeypatch.setattr(preconvert, "batches", lambda path: (parts.append(part) or part for part in real(path)))
+    two = _pages(build_site(content, tmp_path / "two", WP_IMPORT_JOBS=2))
+    assert len(parts) > 10 and sum(len(part.posts) for part in parts) == 120
+    assert len(one) > 120 and one.keys() == two.keys() and [k for k in one if one[k] != two[k]] == []
+    assert sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING") == warnings_alone
+
+
 def test_the_page_folder_test_agrees_with_relpath(tmp_path):
     """in_page_paths takes its answer from string prefixes; it must say what os.path.relpath says."""
     import os
