@@ -33,25 +33,34 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
         if posixize_path(os.path.normpath(rel)) in made:
             continue
         full = os.path.join(generator.path, rel)
-        if rel.lower().endswith(".xml") and not is_export(full):
+        export = rel.lower().endswith(".xml")  # Pelican's readers never see it: all of it is read here
+        if export and not is_export(full):
             continue  # a sitemap or a feed kept in the content folder: no posts, nothing to say
+
+        def reader_took(prepared, full=full) -> bool:
+            return not export and reader_takes(prepared, full, settings)
+
         folder = os.path.dirname(os.path.abspath(full))
         stamp = stamps.get(folder)
         if stamp is None:
             stamp = stamps[folder] = folder_stamp(folder)
         cached = cache.get_cached_data(full, None)
         prepared = cached[1] if cached is not None and cached[0] == stamp else None
-        taken = prepared is not None and reader_takes(prepared, full, settings)
+        taken = prepared is not None and reader_took(prepared)
         if prepared is not None and prepared.post_count and not prepared.results and not taken:
             prepared = None  # cached as the reader's file, which the reader no longer takes
         if prepared is None:
             prepared = preconvert.take(full) or preconvert.prepare(
-                full, settings, render=markdown_renderer(settings),
-                only_if=lambda p: not reader_takes(p, full, settings))
+                full, settings, render=markdown_renderer(settings), only_if=lambda p: not reader_took(p))
             # a file the reader takes but made nothing of (a skipped post) is cached too (a few
             # numbers): a warm build opens no file
             cache.cache_data(full, (stamp, prepared))
-            taken = reader_takes(prepared, full, settings)
+            taken = reader_took(prepared)
+            if export:  # what the reader says of a JSON file, said here (once: not from the cache)
+                for line in prepared.warnings:
+                    logger.warning("%s", line)
+                for problem in prepared.problems:
+                    logger.warning("Skipped %s", problem)
         if prepared.sidecar_kind or not prepared.post_count or taken:
             continue
         for result in prepared.results:

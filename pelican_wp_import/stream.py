@@ -6,7 +6,9 @@ posts, in the same places, with the same warnings and problems, as load_file(pat
 A JSON array is read one value at a time by the json module's own C scanner; where the file stops
 being plain JSON (truncated, damaged, values one after another) its rest is read as load.py reads
 any damaged file. One difference: a number thousands of digits long, or nesting deeper than 500
-levels, makes load.py give up on a whole file, while here the posts before it are kept.
+levels, makes load.py give up on a whole file, while here the posts before it are kept; and in a
+file damaged further on, what the json module reads and load.py's lenient reader does not (NaN, a
+number written with leading zeros) is read here.
 """
 from __future__ import annotations
 

@@ -136,8 +136,11 @@ class _Site:
                 self.items += 1
                 if _item_type(element) == "attachment":
                     item = _read_item(element)
-                    if item["id"] is not None:
-                        self.media[item["id"]] = item  # the last of an id, as a search by id would give
+                    if item["id"] is not None:  # the last of an id, as a search by id would give
+                        self.media[item["id"]] = {key: item[key] for key in ("id", "url", "link", "parent",
+                                                                              "menu_order")}
+                        self.media[item["id"]]["meta"] = {key: value for key, value in item["meta"].items()
+                                                          if key == "_wp_attachment_image_alt"}
                 _let_go(element)
                 continue
             name = _wp_name(element.tag)
@@ -161,14 +164,14 @@ def _items(file: BinaryIO, recover: bool) -> Iterator[tuple[int, dict]]:
 
 
 def _let_go(item) -> None:
-    """An item read, and what came before it in the channel, out of the tree the parse builds. (An item
-    that a damaged file's mending put inside another element is left where it is: what holds it is
-    still to be read.)"""
+    """An item read, and the item read before it, out of the tree the parse builds. Nothing else: what
+    a damaged file's mending left open around or beside the items is still to be read."""
     item.clear()
     parent = item.getparent()
-    if parent is not None and parent.tag == "channel":
-        while item.getprevious() is not None:
-            del parent[0]
+    previous = item.getprevious()
+    while parent is not None and previous is not None and previous.tag == "item":
+        parent.remove(previous)
+        previous = item.getprevious()
 
 
 def _item_type(element) -> str:

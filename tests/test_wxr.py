@@ -254,7 +254,7 @@ _ATTACHMENTS = EXPORT[EXPORT.index("<item>\n <title>Dock photo"):EXPORT.index("<
 
 
 @pytest.mark.parametrize("shape", ["whole", "attachments last", "cut", "an item not closed", "an author damaged",
-                                   "attachments plain and twice"])
+                                   "an author left open", "attachments plain and twice"])
 def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path, shape):
     """convert reads an export twice, an item at a time (stream.py), never holding it: once for what the
     posts refer to, which may come after them, then for the posts, handed on a few at a time."""
@@ -268,6 +268,7 @@ def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path
             "an item not closed": EXPORT.replace("</item>\n<item>\n <title>Half written",
                                                  "/item>\n<item>\n <title>Half written"),
             "an author damaged": EXPORT.replace("maren]]></wp:author_login>", "maren]]></wp:author_logn>"),
+            "an author left open": EXPORT.replace("<wp:author_display_name>", "<wp:author<item>_display_name>"),
             # an attachment's type without the namespace, and an id given twice: the last one counts
             "attachments plain and twice": EXPORT.replace(
                 "<wp:post_type><![CDATA[attachment]]></wp:post_type>\n <wp:attachment_url>",
@@ -287,8 +288,10 @@ def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path
     picture = "dock-new.jpg" if shape == "attachments plain and twice" else "dock.jpg"
     assert ferry["_embedded"]["wp:featuredmedia"][0]["source_url"] == f"{SITE}/wp-content/uploads/2024/05/{picture}"
     assert f"{SITE}/wp-content/uploads/2024/05/quay.jpg" in ferry["content"]["rendered"]
-    assert ferry["author"] == 3 and ferry["_embedded"]["author"][0]["name"] == "Maren Okonkwo"
-    if shape != "cut":  # every post and page there is, each with what it holds
+    assert ferry["author"] == 3
+    if shape != "an author left open":  # libxml2's mending makes a name of what follows
+        assert ferry["_embedded"]["author"][0]["name"] == "Maren Okonkwo"
+    if shape not in ("cut", "an author left open"):  # every post and page there is, each with what it holds
         assert sorted(p.data["title"]["rendered"] for p in whole.posts if p.data["type"] == "page") == ["About us"]
         assert len(whole.posts) == 4
     if shape == "cut":
@@ -323,3 +326,15 @@ def test_the_pelican_plugin_reads_an_export_straight_into_a_build(tmp_path, capl
     logged = [r.getMessage() for r in caplog.records]
     assert not any("sitemap" in line for line in logged), logged
     assert any("password" in line for line in logged)  # the skip says why
+    # what the command says of the file, the build says too
+    assert any("1 items of the site's machinery" in line for line in logged), logged
+    caplog.clear()
+    (content / "sitemap.xml").unlink()
+    one_post = EXPORT[:EXPORT.index("<item>\n <title>About us")] + "</channel></rss>"
+    (content / "site.xml").write_text(one_post, encoding="utf-8")
+    (content / "broken.xml").write_text(EXPORT[:EXPORT.index("<channel>") + 9], encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        out = build_site(content, tmp_path / "out2", WP_IMPORT_JOBS=1)
+    assert (out / "2024" / "05" / "late-ferry" / "index.html").is_file()  # an export of one post
+    assert any("broken.xml" in r.getMessage() and "cannot be read as XML" in r.getMessage()
+               for r in caplog.records)
