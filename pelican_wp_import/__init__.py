@@ -1,8 +1,8 @@
 """WordPress REST API JSON to Markdown and a Pelican site: a reader plugin and a command.
 
 As a Pelican plugin (PLUGINS = ["pelican_wp_import"]) it reads .json files of WordPress posts,
-WordPress exports (.xml) and Markdown files with YAML front matter, keeps each post at its old permalink and redirects
-every other old WordPress address. Nothing heavy is imported until Pelican asks.
+WordPress exports (.xml) and Markdown files with YAML front matter, keeps each post at its old
+permalink and redirects every other old WordPress address. Nothing heavy is imported until Pelican asks.
 """
 
 

@@ -10,7 +10,7 @@ from pelican.readers import default_metadata, parse_path_metadata, path_metadata
 from pelican.utils import order_content, posixize_path
 
 from . import preconvert
-from .sources import folder_stamp, is_export, remember_stamps
+from .sources import folder_stamp, holds_posts, remember_stamps
 from .model import Converted
 from .readers import WordPressJSONReader, ahead, log_result, markdown_renderer, pelican_metadata, reader_takes
 
@@ -33,9 +33,9 @@ def deferred_posts(generator, paths_key: str, excludes_key: str):
         if posixize_path(os.path.normpath(rel)) in made:
             continue
         full = os.path.join(generator.path, rel)
-        export = rel.lower().endswith(".xml")  # Pelican's readers never see it: all of it is read here
-        if export and not is_export(full):
+        if not holds_posts(full):
             continue  # a sitemap or a feed kept in the content folder: no posts, nothing to say
+        export = rel.lower().endswith(".xml")  # Pelican's readers never see it: all of it is read here
 
         def reader_took(prepared, full=full) -> bool:
             return not export and reader_takes(prepared, full, settings)

@@ -82,9 +82,15 @@ def load_bytes(raw: bytes, source: str, first_item: int = 0) -> LoadedFile:
 
         load_wxr(raw, source, loaded)
         return loaded
-    damage: list[ImportProblem] = []  # after the problems of the values read before it, in file order
+    return _sorted(loaded, lambda damage: parse_json(raw, source, loaded.warnings, damage), first_item)
+
+
+def _sorted(loaded: LoadedFile, read: Callable[[list[ImportProblem]], object], first_item: int) -> LoadedFile:
+    """loaded with what read(damage) reads sorted into it, from its list's value first_item on; where
+    the text was damaged comes after the problems of the values before it, in file order."""
+    damage: list[ImportProblem] = []
     try:
-        value = parse_json(raw, source, loaded.warnings, damage)
+        value = read(damage)
     except ImportProblem as problem:
         loaded.problems.append(problem)
         return loaded
@@ -157,15 +163,8 @@ def load_array_rest(given: int, rest: str, source: str, file_size: int, surrogat
     def offset(position: int) -> int:  # counted from the end of the file, which rest ends
         return file_size - len(text[position:].encode("utf-8", errors="replace"))
 
-    damage: list[ImportProblem] = []
-    try:
-        value = _read_text(text, source, loaded.warnings, damage, offset, surrogates_before)
-    except ImportProblem as problem:
-        loaded.problems.append(problem)
-        return loaded
-    _sort_value(value, loaded, first_item=given)
-    loaded.problems.extend(damage)
-    return loaded
+    return _sorted(loaded, lambda damage: _read_text(text, source, loaded.warnings, damage, offset,
+                                                     surrogates_before), given)
 
 
 def _read_text(text: str, source: str, warnings: list[str], problems: list[ImportProblem],

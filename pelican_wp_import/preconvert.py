@@ -19,7 +19,7 @@ from pathlib import Path
 from .load import load_file
 from .model import Converted
 from .pipeline import convert_post
-from .sources import cached_sidecars, is_export
+from .sources import cached_sidecars, holds_posts
 from .stream import batches, streams
 
 logger = logging.getLogger(__name__)
@@ -125,11 +125,10 @@ def start(generator) -> int:
         return 0
     files = [rel for rel in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"],
                                                 extensions=("json", "xml"))
-             if not _in_cache(generator, rel)
-             and (not rel.lower().endswith(".xml") or is_export(os.path.join(generator.path, rel)))]
+             if holds_posts(os.path.join(generator.path, rel)) and not _in_cache(generator, rel)]
     paths = [os.path.abspath(os.path.join(generator.path, rel)) for rel in files]
     # a file read in parts (an export, a big array) is many files' work: the workers share it
-    in_parts = {path for path in paths if streams(Path(path), _size_of(path))}
+    in_parts = {path for path in paths if streams(Path(path))}
     if len(files) < MIN_FILES and not in_parts:
         return 0
     _SETTINGS.clear()
@@ -142,13 +141,6 @@ def start(generator) -> int:
             _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
     logger.debug("converting %d JSON files in %d worker processes", len(files), jobs)
     return len(files)
-
-
-def _size_of(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 def _in_cache(generator, rel: str) -> bool:

@@ -17,7 +17,8 @@ _CONTENT_KEY = re.compile(rb'"content"\s*:')
 
 
 def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path], list[str]]:
-    """Every .json file named or found below the sources, sorted; and the sources that do not exist."""
+    """Every file named, and every .json file and export found below the sources, sorted; and the
+    sources that do not exist."""
     found: list[Path] = []
     missing: list[str] = []
     skip_real = skip.resolve() if skip else None
@@ -30,8 +31,8 @@ def json_files(sources: list[str], skip: Path | None = None) -> tuple[list[Path]
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                                  and (skip_real is None or Path(folder, d).resolve() != skip_real))
                 # dot files are this tool's own records (.wp-import.json) or editors' leftovers
-                found.extend(Path(folder, f) for f in sorted(files) if not f.startswith(".")
-                             and (f.lower().endswith(".json") or (f.lower().endswith(".xml") and is_export(Path(folder, f)))))
+                found.extend(Path(folder, f) for f in sorted(files)
+                             if not f.startswith(".") and holds_posts(Path(folder, f)))
         else:
             missing.append(source)
     if len(sources) == 1:
@@ -45,6 +46,13 @@ def is_export(path: Path) -> bool:
         return is_wxr(read_head(path, WXR_PEEK))
     except OSError:
         return False
+
+
+def holds_posts(path: str | Path) -> bool:
+    """Whether a file found in a folder is one convert and the plugin read: a .json file, or an .xml
+    file that is an export (not a sitemap or a feed kept beside them)."""
+    name = str(path).lower()
+    return name.endswith(".json") or name.endswith(".xml") and is_export(path)
 
 
 def may_be_sidecar(path: Path) -> bool:

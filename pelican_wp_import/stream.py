@@ -31,12 +31,13 @@ _SPACE = re.compile(r"[ \t\n\r]*")  # JSON's white space, no more
 _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # what may still belong to a number the scanner ended
 
 
-def streams(path: Path, size: int) -> bool:
-    """Whether a file is read a part at a time: every export, and a big file of one JSON array."""
+def streams(path: Path, size: int | None = None) -> bool:
+    """Whether a file (of size bytes, when known) is read a part at a time: every export, and a big
+    file of one JSON array."""
     xml = str(path)[-4:].lower() == ".xml"  # not Path.suffix: this is asked of every file of a run
-    if not xml and size < STREAM_MIN_BYTES:
-        return False  # most files of a run: not opened here
     try:
+        if not xml and (path.stat().st_size if size is None else size) < STREAM_MIN_BYTES:
+            return False  # most files of a run: not opened here
         head = read_head(path, WXR_PEEK)
     except OSError:
         return False  # load_file reports it

@@ -84,7 +84,7 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
             for index, item in _items(file, recover=damage is not None):
                 if index >= site.items:
                     raise _Changed
-                if item["type"] == "attachment":
+                if item is None:  # an attachment: read with the site
                     continue
                 if item["type"] in _MACHINERY or (item["type"] not in ("post", "page")
                                                   and "post_type=" in item["link"]):
@@ -131,7 +131,7 @@ class _Site:
         self.items = 0
 
     def read(self, file: BinaryIO, recover: bool) -> None:
-        for _, element in etree.iterparse(file, events=("end",), tag=_WANTED, recover=recover, **_OPTIONS):
+        for element in _parse(file, recover):
             if element.tag == "item":
                 self.items += 1
                 if _item_type(element) == "attachment":
@@ -152,12 +152,19 @@ class _Site:
                 _read_term(name, element, self.terms)
 
 
-def _items(file: BinaryIO, recover: bool) -> Iterator[tuple[int, dict]]:
-    """Each item of the export with its place, read and let go of in turn."""
-    index = 0
+def _parse(file: BinaryIO, recover: bool) -> Iterator:
+    """Each element of _WANTED as the parse finishes it: both readings of an export ask for the same."""
     for _, element in etree.iterparse(file, events=("end",), tag=_WANTED, recover=recover, **_OPTIONS):
+        yield element
+
+
+def _items(file: BinaryIO, recover: bool) -> Iterator[tuple[int, dict | None]]:
+    """Each item of the export with its place, read and let go of in turn (None for an attachment,
+    which the first reading kept what posts need of)."""
+    index = 0
+    for element in _parse(file, recover):
         if element.tag == "item":
-            item = _read_item(element)
+            item = None if _item_type(element) == "attachment" else _read_item(element)
             _let_go(element)
             yield index, item
             index += 1
