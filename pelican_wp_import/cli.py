@@ -429,7 +429,7 @@ def _streamed(path: Path, pool: ProcessPoolExecutor | None, jobs: int, sidecars:
     from .stream import batches  # noqa: PLC0415
 
     waiting: deque = deque()
-    for part in batches(path):
+    for part in batches(path, submit=pool.submit if pool is not None else None):
         if pool is None:
             yield Part(_convert_loaded(part), part.read_to)
             continue

@@ -136,7 +136,8 @@ def start(generator) -> int:
     _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
     for path in paths:
         if path in in_parts:
-            _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part) for part in batches(Path(path))])
+            _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part)
+                                      for part in batches(Path(path), submit=_POOL.submit)])
         else:
             _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
     logger.debug("converting %d JSON files in %d worker processes", len(files), jobs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .load import (BOM, WXR_PEEK, LoadedFile, is_wxr, load_array_rest, load_file, may_hold_lone_surrogates,
@@ -46,14 +46,17 @@ def streams(path: Path, size: int | None = None) -> bool:
     return not xml and head.removeprefix(BOM).lstrip(b" \t\n\r")[:1] == b"["
 
 
-def batches(path: Path, batch_bytes: int = 0) -> Iterator[LoadedFile]:
+def batches(path: Path, batch_bytes: int = 0, submit: Callable | None = None) -> Iterator[LoadedFile]:
     """The posts of a file streams() chose, a part at a time (of about batch_bytes, else BATCH_BYTES).
-    The last part has the file's closing warnings, and its read_to is the file's size."""
+    The last part has the file's closing warnings, and its read_to is the file's size. submit: a
+    process pool's, to read what an export's posts refer to in one of its processes while this one
+    reads the posts (the converter processes have nothing to do until then)."""
     batch_bytes = batch_bytes or BATCH_BYTES
     if is_wxr(read_head(path, WXR_PEEK)):
-        from .wxr import read_export  # noqa: PLC0415
+        from .wxr import read_export, read_site  # noqa: PLC0415
 
-        parts = read_export(lambda: open(path, "rb"), str(path), batch_bytes)  # noqa: SIM115 - read_export closes it
+        site_ahead = submit(read_site, str(path)) if submit is not None else None
+        parts = read_export(lambda: open(path, "rb"), str(path), batch_bytes, site_ahead)  # noqa: SIM115 - read_export closes it
     else:
         parts = _array_batches(path, batch_bytes)
     last = None

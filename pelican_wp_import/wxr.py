@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from typing import BinaryIO
 from bisect import bisect_right
 from collections import Counter
@@ -44,59 +45,50 @@ def load_wxr(raw: bytes, source: str, loaded) -> None:
         loaded.problems.extend(part.problems)
 
 
-def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int = 0) -> Iterator:
+def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int = 0,
+                site_ahead: Future | None = None) -> Iterator:
     """The posts and pages of an export as load.LoadedFile parts of about batch_bytes of content each
     (0: one part). The items that are neither are counted in one warning, and a file that is no
     readable XML is a problem.
 
     The file is read twice, one item at a time, never held whole: first for what posts refer to (the
     site's authors and terms, and its attachments, which may come after the posts that show them),
-    then for the posts, each handed on as soon as its part is full. open_file gives the file afresh."""
+    then for the posts, each handed on as soon as its part is full. open_file gives the file afresh.
+    site_ahead: the first reading's result (a future of read_site()) when another process does it;
+    the posts are then read at the same time, and held until it is known (see _posts_ahead)."""
     from .load import LoadedFile  # noqa: PLC0415 - load.py imports this module when it meets an export
 
-    site = _Site()
-    damage = None
+    reading = _posts_ahead(open_file, site_ahead) if site_ahead is not None else _posts_after(open_file)
     try:
-        with open_file() as file:
-            site.read(file, recover=False)
+        site, damage = next(reading)
     except OSError as exc:
         yield LoadedFile(source, problems=[ImportProblem(f"cannot read file: {exc.strerror or exc}", source)])
         return
-    except etree.XMLSyntaxError as exc:
-        # a file cut short or damaged: read as far as it goes, each item as whole as it came
-        damage, site = exc, _Site()
-        try:
-            with open_file() as file:
-                site.read(file, recover=True)
-        except etree.XMLSyntaxError:
-            pass
-        if not site.items:
-            message = f"a WordPress export that cannot be read as XML: {exc.msg or exc}"
-            yield LoadedFile(source, problems=[ImportProblem(message, source)])
-            return
+    if damage is not None and not site.items:
+        message = f"a WordPress export that cannot be read as XML: {damage}"
+        yield LoadedFile(source, problems=[ImportProblem(message, source)])
+        return
     part, size, index = LoadedFile(source), 0, -1
     if damage is not None:
-        part.warnings.append(f"{source}: the export is not whole XML ({damage.msg or damage}); read as far as it "
+        part.warnings.append(f"{source}: the export is not whole XML ({damage}); read as far as it "
                              f"goes, {site.items} items")
     passed_over: Counter = Counter()
     try:
-        with open_file() as file:
-            for index, item in _items(file, recover=damage is not None):
-                if index >= site.items:
-                    raise _Changed
-                if item is None:  # an attachment: read with the site
-                    continue
-                if item["type"] in _MACHINERY or (item["type"] not in ("post", "page")
-                                                  and "post_type=" in item["link"]):
-                    # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
-                    passed_over[item["type"]] += 1
-                    continue
-                part.posts.append(RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index))
-                size += len(item["content"]) + 1000  # and the rest of the post's object
-                if batch_bytes and size >= batch_bytes:
-                    part.read_to = file.tell()
-                    yield part
-                    part, size = LoadedFile(source), 0
+        for index, item, file in reading:
+            if index >= site.items:
+                raise _Changed
+            if item is None:  # an attachment: read with the site
+                continue
+            if item["type"] in _MACHINERY or (item["type"] not in ("post", "page") and "post_type=" in item["link"]):
+                # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
+                passed_over[item["type"]] += 1
+                continue
+            part.posts.append(RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index))
+            size += len(item["content"]) + 1000  # and the rest of the post's object
+            if batch_bytes and size >= batch_bytes:
+                part.read_to = file.tell()
+                yield part
+                part, size = LoadedFile(source), 0
         if index + 1 < site.items:
             raise _Changed
     except (_Changed, etree.XMLSyntaxError, OSError):
@@ -109,6 +101,85 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
         part.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
                              f"posts or pages a visitor saw, passed over ({kinds})")
     yield part
+
+
+def read_site(path: str) -> tuple[_Site, str | None]:
+    """The first reading of the export at path, for a process that does it while another reads the posts."""
+    return _read_site(lambda: open(path, "rb"))  # noqa: SIM115 - _read_site closes it
+
+
+def _read_site(open_file: Callable[[], BinaryIO]) -> tuple[_Site, str | None]:
+    """What the posts refer to, and what is wrong with the file as XML (None: nothing). OSError when it
+    cannot be read; a damaged file is read again as far as it goes, each item as whole as it came."""
+    site = _Site()
+    try:
+        with open_file() as file:
+            site.read(file, recover=False)
+        return site, None
+    except etree.XMLSyntaxError as exc:
+        damage, site = str(exc.msg or exc), _Site()
+    try:
+        with open_file() as file:
+            site.read(file, recover=True)
+    except etree.XMLSyntaxError:
+        pass
+    return site, damage
+
+
+def _posts_after(open_file: Callable[[], BinaryIO]) -> Iterator:
+    """(site, damage) from the first reading, then (index, item, file) of each item of the second."""
+    site, damage = _read_site(open_file)
+    yield site, damage
+    with open_file() as file:
+        for index, item in _items(file, recover=damage is not None):
+            yield index, item, file
+
+
+# At most this much post text is read ahead of the first reading's result; then the reading waits.
+_AHEAD_BYTES = 8_000_000
+
+
+def _posts_ahead(open_file: Callable[[], BinaryIO], site_ahead: Future) -> Iterator:
+    """As _posts_after, the first reading done elsewhere (site_ahead): the items are read from the start
+    meanwhile, as whole XML, and held until its result is known. When the file turns out damaged,
+    they are read again as the first reading read them (libxml2 mends both readings alike)."""
+    held: list = []
+    size = 0
+    failed: Exception | None = None
+    try:
+        file = open_file()
+    except OSError as exc:
+        file, failed = None, exc
+    try:
+        items = _items(file, recover=False) if file is not None else iter(())
+        try:
+            while not site_ahead.done() and size < _AHEAD_BYTES:
+                pair = next(items, None)
+                if pair is None:
+                    break
+                held.append(pair)
+                size += len(pair[1]["content"]) if pair[1] is not None else 0
+        except etree.XMLSyntaxError as exc:
+            failed = exc
+        site, damage = site_ahead.result()  # its OSError is the file's
+        yield site, damage
+        if damage is None and file is not None:
+            for index, item in held:
+                yield index, item, file
+            held = []
+            if failed is not None:
+                raise failed  # whole at the first reading, not now: changed while it was read
+            for index, item in items:
+                yield index, item, file
+            return
+    finally:
+        if file is not None:
+            file.close()
+    if failed is not None and damage is None:
+        raise failed
+    with open_file() as file:
+        for index, item in _items(file, recover=True):
+            yield index, item, file
 
 
 _OPTIONS = {"huge_tree": True, "resolve_entities": False, "no_network": True}
@@ -135,7 +206,7 @@ class _Site:
             if element.tag == "item":
                 self.items += 1
                 if _item_type(element) == "attachment":
-                    item = _read_item(element)
+                    item = _read_item(element, "attachment")
                     if item["id"] is not None:  # the last of an id, as a search by id would give
                         self.media[item["id"]] = {key: item[key] for key in ("id", "url", "link", "parent",
                                                                               "menu_order")}
@@ -164,7 +235,8 @@ def _items(file: BinaryIO, recover: bool) -> Iterator[tuple[int, dict | None]]:
     index = 0
     for element in _parse(file, recover):
         if element.tag == "item":
-            item = None if _item_type(element) == "attachment" else _read_item(element)
+            kind = _item_type(element)
+            item = None if kind == "attachment" else _read_item(element, kind)
             _let_go(element)
             yield index, item
             index += 1
@@ -183,9 +255,9 @@ def _let_go(item) -> None:
 
 def _item_type(element) -> str:
     """An item's post type: its first <wp:post_type> (or plain <post_type>), else "post"."""
-    for child in element:
+    for child in element.iterchildren("{*}post_type"):  # lxml matches the name in C, in any namespace
         tag = child.tag
-        if isinstance(tag, str) and (tag == "post_type" or _wp_name(tag) == "post_type"):
+        if tag == "post_type" or tag.startswith(_WP_NAMESPACE):
             return (child.text or "").strip() or "post"
     return "post"
 
@@ -229,8 +301,8 @@ def _read_term(kind: str, element, terms: dict) -> None:
                                            "slug": slug.strip(), "taxonomy": taxonomy}
 
 
-def _read_item(element) -> dict:
-    """One <item>, as plain values (the element is let go of afterwards)."""
+def _read_item(element, kind: str) -> dict:
+    """One <item> of post type kind, as plain values (the element is let go of afterwards)."""
     fields: dict[str, str] = {}
     content = excerpt = creator = ""
     terms: list[tuple[str, str, str]] = []
@@ -261,7 +333,7 @@ def _read_item(element) -> dict:
     item = {
         "id": _number(fields.get("post_id")), "title": fields.get("title", ""), "link": fields.get("link", ""),
         "guid": fields.get("guid", ""), "creator": creator, "content": content, "excerpt": excerpt,
-        "type": _item_type(element), "status": fields.get("status", "").strip(),
+        "type": kind, "status": fields.get("status", "").strip(),
         "slug": fields.get("post_name", "").strip(), "date": fields.get("post_date", ""),
         "date_gmt": fields.get("post_date_gmt", ""), "modified": fields.get("post_modified", ""),
         "modified_gmt": fields.get("post_modified_gmt", ""), "password": fields.get("post_password", ""),
@@ -352,7 +424,7 @@ _VIMEO = re.compile(r"^https?://(?:www\.)?vimeo\.com/(\d+)")
 def _embeds(content: str) -> str:
     """Addresses alone on a line, as WordPress's auto-embeds showed them: a YouTube or Vimeo player,
     else a link (the export keeps the bare address; the block editor's embed block holds it too)."""
-    if "http" not in content or not _EMBED.search(content):
+    if not _may_hold_embed(content) or not _EMBED.search(content):
         return content
     kept = [match.span() for match in _NO_EMBED.finditer(content)]
     starts = [start for start, _ in kept]
@@ -364,6 +436,17 @@ def _embeds(content: str) -> str:
         return _embed(match)
 
     return _EMBED.sub(embed, content)
+
+
+def _may_hold_embed(content: str) -> bool:
+    """Whether some address starts a line or follows [embed]: str.find skips to each "http", where
+    _EMBED's ^ is tried at every character of the post (most addresses are attribute values)."""
+    at = content.find("http")
+    while at >= 0:
+        if at == 0 or content[at - 1] in "\n \t]":
+            return True
+        at = content.find("http", at + 4)
+    return False
 
 
 def _embed(match: re.Match) -> str:

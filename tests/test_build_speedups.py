@@ -171,7 +171,8 @@ def test_the_workers_share_one_export_and_build_the_same_site(tmp_path, monkeypa
     monkeypatch.setattr(stream, "BATCH_BYTES", 20_000)
     parts = []
     real = preconvert.batches
-    monkeypatch.setattr(preconvert, "batches", lambda path: (parts.append(part) or part for part in real(path)))
+    monkeypatch.setattr(preconvert, "batches", lambda path, **kwargs: (parts.append(part) or part
+                                                                       for part in real(path, **kwargs)))
     two = _pages(build_site(content, tmp_path / "two", WP_IMPORT_JOBS=2))
     assert len(parts) > 10 and sum(len(part.posts) for part in parts) == 120
     assert len(one) > 120 and one.keys() == two.keys() and [k for k in one if one[k] != two[k]] == []

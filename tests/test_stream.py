@@ -140,8 +140,8 @@ def test_convert_streams_a_big_array_into_the_same_files(tmp_path, monkeypatch, 
     parts = []
     real_batches = stream.batches
 
-    def batches(path):
-        for part in real_batches(path):
+    def batches(path, **kwargs):
+        for part in real_batches(path, **kwargs):
             parts.append(len(part.posts))
             yield part
 

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from conftest import SHARED
 from helpers import read_markdown
 from pelican_wp_import.cli import main
+from pelican_wp_import import wxr
+from pelican_wp_import.wxr import _embeds, _item_type
 
 SITE = "https://ledger.example"
 
@@ -198,6 +203,37 @@ def test_addresses_alone_on_a_line_become_what_wordpress_showed(tmp_path, capsys
     assert "```\nhttps://code.example/stays-text\n```" in body
 
 
+@pytest.mark.parametrize("content", [
+    "https://vimeo.com/12345",  # the first thing in the post
+    "Intro\n\t  https://vimeo.com/12345\n",  # indented
+    "Intro\n[embed width=\"640\"]https://vimeo.com/12345[/embed]",
+    '<p><a href="https://vimeo.com/1">a</a></p>\nhttps://vimeo.com/12345',  # after an address it passes over
+])
+def test_an_address_alone_on_its_line_is_found_wherever_it_sits(content):
+    assert 'src="https://player.vimeo.com/video/12345"' in _embeds(content)
+
+
+@pytest.mark.parametrize("content", [
+    '<p><a href="https://vimeo.com/12345">https://vimeo.com/12345</a></p>',
+    "Watch https://vimeo.com/12345 here",
+    'x="https://vimeo.com/12345"\n',
+])
+def test_an_address_that_does_not_stand_alone_is_left_as_it_is(content):
+    assert _embeds(content) == content
+
+
+@pytest.mark.parametrize("children, kind", [
+    ('<o:post_type>page</o:post_type><wp:post_type>attachment</wp:post_type>', "attachment"),  # not o:
+    ('<post_type> page </post_type><wp:post_type>post</wp:post_type>', "page"),  # the first of either
+    ('<o:post_type>page</o:post_type><wp:post_type> </wp:post_type>', "post"),
+    ('<title>x</title>', "post"),
+])
+def test_an_items_post_type_is_its_first_in_wordpress_namespace_or_none(children, kind):
+    item = etree.fromstring(f'<item xmlns:wp="http://wordpress.org/export/1.1/" xmlns:o="http://o.example/">'
+                            f'{children}</item>')
+    assert _item_type(item) == kind
+
+
 def _item(post_id: int, content: str, kind: str = "page", link: str = "", extra: str = "") -> str:
     return (f"<item><title>Item {post_id}</title><link>{link or f'{SITE}/item-{post_id}/'}</link>"
             f"<content:encoded><![CDATA[{content}]]></content:encoded><wp:post_id>{post_id}</wp:post_id>"
@@ -253,11 +289,44 @@ def test_a_feed_that_mentions_the_export_namespace_is_no_export(tmp_path):
 _ATTACHMENTS = EXPORT[EXPORT.index("<item>\n <title>Dock photo"):EXPORT.index("<item>\n <title>Late ferry")]
 
 
+class _Later(Future):
+    """A future that is not done until its result is asked for: the posts' reading runs ahead of it
+    as far as it may (to the end of the file, or to _AHEAD_BYTES)."""
+
+    def __init__(self, fn, *args):
+        super().__init__()
+        self._call = fn, args
+
+    def result(self, timeout=None):
+        if not self.done():
+            try:
+                self.set_result(self._call[0](*self._call[1]))
+            except Exception as exc:  # noqa: BLE001 - handed on as a future hands on its call's exception
+                self.set_exception(exc)
+        return super().result(timeout)
+
+
+@pytest.fixture(params=["read here", "read in another process", "known after every post is read",
+                        "known after a post is read"])
+def submit(request, monkeypatch):
+    """Who reads what an export's posts refer to, and when its result is known to the posts' reading."""
+    if request.param == "read here":
+        yield None
+    elif request.param == "read in another process":
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool.submit
+    else:
+        if request.param == "known after a post is read":
+            monkeypatch.setattr(wxr, "_AHEAD_BYTES", 1)
+        yield _Later
+
+
 @pytest.mark.parametrize("shape", ["whole", "attachments last", "cut", "an item not closed", "an author damaged",
                                    "an author left open", "attachments plain and twice"])
-def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path, shape):
+def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path, shape, submit):
     """convert reads an export twice, an item at a time (stream.py), never holding it: once for what the
-    posts refer to, which may come after them, then for the posts, handed on a few at a time."""
+    posts refer to, which may come after them, then for the posts, handed on a few at a time; with a
+    process pool, the first reading in one of its processes while this one reads the posts."""
     from pelican_wp_import import stream
     from pelican_wp_import.load import load_file
 
@@ -278,7 +347,7 @@ def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path
     path = tmp_path / "site.xml"
     path.write_text(text, encoding="utf-8")
     whole = load_file(path)
-    parts = list(stream.batches(path, batch_bytes=1))
+    parts = list(stream.batches(path, batch_bytes=1, submit=submit))
     assert len(parts) == len(whole.posts) + 1  # a post a part, then the file's closing line
     assert [(p.index, p.data) for part in parts for p in part.posts] == [(p.index, p.data) for p in whole.posts]
     assert [w for part in parts for w in part.warnings] == whole.warnings
@@ -296,6 +365,23 @@ def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path
         assert len(whole.posts) == 4
     if shape == "cut":
         assert whole.warnings[0].endswith("read as far as it goes, 6 items")
+
+
+@pytest.mark.parametrize("text", [None, "<rss version=\"2.0\"><channel><wp:wxr_version>1.2", "\x00\x01 no XML"])
+def test_an_export_that_cannot_be_read_says_so_whoever_reads_it_first(tmp_path, submit, text):
+    path = tmp_path / "site.xml"  # None: no such file (gone since it was found)
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+
+    def problems(site_ahead):
+        parts = list(wxr.read_export(lambda: open(path, "rb"), str(path), 1, site_ahead))
+        assert not any(part.posts for part in parts)
+        return [problem.message for part in parts for problem in part.problems]
+
+    expected = problems(None)
+    assert len(expected) == 1 and expected[0].startswith("cannot read file" if text is None else
+                                                        "a WordPress export that cannot be read as XML")
+    assert problems(submit(wxr.read_site, str(path)) if submit else None) == expected
 
 
 def test_an_export_is_never_read_whole_to_look_for_sidecars(tmp_path):
