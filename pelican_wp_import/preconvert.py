@@ -134,7 +134,9 @@ def start(generator) -> int:
     _SETTINGS.clear()
     _SETTINGS.update(settings)
     _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
-    for path in paths:
+    # exports first: the pool runs its tasks in turn, and an export's first reading (see stream.batches)
+    # must not wait behind every file's conversion while this process reads the export's posts ahead
+    for path in sorted(paths, key=lambda path: path not in in_parts):
         if path in in_parts:
             _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part)
                                       for part in batches(Path(path), submit=_POOL.submit)])

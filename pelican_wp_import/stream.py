@@ -50,13 +50,14 @@ def batches(path: Path, batch_bytes: int = 0, submit: Callable | None = None) ->
     """The posts of a file streams() chose, a part at a time (of about batch_bytes, else BATCH_BYTES).
     The last part has the file's closing warnings, and its read_to is the file's size. submit: a
     process pool's, to read what an export's posts refer to in one of its processes while this one
-    reads the posts (the converter processes have nothing to do until then)."""
+    reads the posts (the pool's processes have no part to convert until it is known)."""
     batch_bytes = batch_bytes or BATCH_BYTES
     if is_wxr(read_head(path, WXR_PEEK)):
         from .wxr import read_export, read_site  # noqa: PLC0415
 
         site_ahead = submit(read_site, str(path)) if submit is not None else None
-        parts = read_export(lambda: open(path, "rb"), str(path), batch_bytes, site_ahead)  # noqa: SIM115 - read_export closes it
+        # read_export closes each file it opens
+        parts = read_export(lambda: open(path, "rb"), str(path), batch_bytes, site_ahead)  # noqa: SIM115
     else:
         parts = _array_batches(path, batch_bytes)
     last = None

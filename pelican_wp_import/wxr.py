@@ -55,7 +55,8 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
     site's authors and terms, and its attachments, which may come after the posts that show them),
     then for the posts, each handed on as soon as its part is full. open_file gives the file afresh.
     site_ahead: the first reading's result (a future of read_site()) when another process does it;
-    the posts are then read at the same time, and held until it is known (see _posts_ahead)."""
+    the posts are then read at the same time, and held until it is known (see _posts_ahead). Either
+    way the parts, warnings and problems are the same."""
     from .load import LoadedFile  # noqa: PLC0415 - load.py imports this module when it meets an export
 
     reading = _posts_ahead(open_file, site_ahead) if site_ahead is not None else _posts_after(open_file)
@@ -74,7 +75,7 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
                              f"goes, {site.items} items")
     passed_over: Counter = Counter()
     try:
-        for index, item, file in reading:
+        for index, item, read_to in reading:
             if index >= site.items:
                 raise _Changed
             if item is None:  # an attachment: read with the site
@@ -86,7 +87,7 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
             part.posts.append(RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index))
             size += len(item["content"]) + 1000  # and the rest of the post's object
             if batch_bytes and size >= batch_bytes:
-                part.read_to = file.tell()
+                part.read_to = read_to
                 yield part
                 part, size = LoadedFile(source), 0
         if index + 1 < site.items:
@@ -127,59 +128,70 @@ def _read_site(open_file: Callable[[], BinaryIO]) -> tuple[_Site, str | None]:
 
 
 def _posts_after(open_file: Callable[[], BinaryIO]) -> Iterator:
-    """(site, damage) from the first reading, then (index, item, file) of each item of the second."""
+    """(site, damage) from the first reading, then (index, item, bytes read by then) of each item of the second."""
     site, damage = _read_site(open_file)
     yield site, damage
     with open_file() as file:
         for index, item in _items(file, recover=damage is not None):
-            yield index, item, file
+            yield index, item, file.tell()
 
 
-# At most this much post text is read ahead of the first reading's result; then the reading waits.
+# The posts' reading reads at most this far into the file ahead of the first reading's result.
 _AHEAD_BYTES = 8_000_000
 
 
 def _posts_ahead(open_file: Callable[[], BinaryIO], site_ahead: Future) -> Iterator:
-    """As _posts_after, the first reading done elsewhere (site_ahead): the items are read from the start
-    meanwhile, as whole XML, and held until its result is known. When the file turns out damaged,
-    they are read again as the first reading read them (libxml2 mends both readings alike)."""
+    """As _posts_after, the first reading done elsewhere (site_ahead): meanwhile the items are read
+    from the start as whole XML (at most _AHEAD_BYTES of the file) and held. When the file turns out
+    damaged they are let go of and read again as the first reading read them (libxml2 mends both
+    readings alike). A first reading that did not end (its process died, the pool was shut down) is
+    done here."""
     held: list = []
-    size = 0
-    failed: Exception | None = None
+    failed: Exception | None = None  # what stopped the reading ahead: the file is read again, or it is said
+    file = items = None
     try:
         file = open_file()
-    except OSError as exc:
-        file, failed = None, exc
+        items = _items(file, recover=False)
+        while not site_ahead.done():
+            item = next(items, None)
+            if item is None:
+                break
+            held.append((*item, file.tell()))
+            if held[-1][2] >= _AHEAD_BYTES:
+                break
+    except (etree.XMLSyntaxError, OSError) as exc:
+        failed = exc
     try:
-        items = _items(file, recover=False) if file is not None else iter(())
-        try:
-            while not site_ahead.done() and size < _AHEAD_BYTES:
-                pair = next(items, None)
-                if pair is None:
-                    break
-                held.append(pair)
-                size += len(pair[1]["content"]) if pair[1] is not None else 0
-        except etree.XMLSyntaxError as exc:
-            failed = exc
-        site, damage = site_ahead.result()  # its OSError is the file's
+        site, damage = _site_of(site_ahead, open_file)
         yield site, damage
         if damage is None and file is not None:
-            for index, item in held:
-                yield index, item, file
+            yield from held
             held = []
             if failed is not None:
-                raise failed  # whole at the first reading, not now: changed while it was read
+                raise failed  # whole at the first reading, not at this one: it changed, or the disk failed
             for index, item in items:
-                yield index, item, file
+                yield index, item, file.tell()
             return
     finally:
         if file is not None:
             file.close()
-    if failed is not None and damage is None:
-        raise failed
+    if damage is None:
+        raise failed  # the file, read whole by the first reading, could not be opened again
+    held = items = None  # let go of before the file is read again
     with open_file() as file:
         for index, item in _items(file, recover=True):
-            yield index, item, file
+            yield index, item, file.tell()
+
+
+def _site_of(site_ahead: Future, open_file: Callable[[], BinaryIO]) -> tuple[_Site, str | None]:
+    """The first reading's result; read here when the process reading it died or its pool was shut down.
+    An OSError is the file's own: it could not be read."""
+    try:
+        return site_ahead.result()
+    except OSError:
+        raise
+    except Exception:  # noqa: BLE001 - BrokenProcessPool, CancelledError: the reading is not lost
+        return _read_site(open_file)
 
 
 _OPTIONS = {"huge_tree": True, "resolve_entities": False, "no_network": True}
@@ -383,7 +395,7 @@ def _as_rest_post(item: dict, authors: dict, terms: dict, media: dict) -> dict:
     if picture is not None and picture["url"]:
         post["featured_media"] = picture["id"]
         embedded["wp:featuredmedia"] = [{"id": picture["id"], "source_url": picture["url"],
-                                         "alt_text": picture["meta"].get("_wp_attachment_image_alt", ""),
+                                         "alt_text": _alt_text(picture),
                                          "link": picture["link"]}]
     if embedded:
         post["_embedded"] = embedded
@@ -403,11 +415,15 @@ def _galleries(content: str, post_id: int | None, media: dict) -> str:
         else:
             pictures = sorted((p for p in media.values() if post_id is not None and p["parent"] == post_id),
                               key=lambda p: (p["menu_order"] or 0, p["id"]))
-        images = "".join(f'<figure><img src="{escape(p["url"])}" alt="{escape(p["meta"].get("_wp_attachment_image_alt", ""))}">'
-                         "</figure>" for p in pictures if p is not None and p["url"])
+        images = "".join(f'<figure><img src="{escape(p["url"])}" alt="{escape(_alt_text(p))}"></figure>'
+                         for p in pictures if p is not None and p["url"])
         return f'<figure class="gallery">{images}</figure>' if images else match.group()
 
     return _GALLERY.sub(render, content)
+
+
+def _alt_text(attachment: dict) -> str:
+    return attachment["meta"].get("_wp_attachment_image_alt", "")
 
 
 # An address alone on its line (or in [embed]…[/embed]), which WordPress shows as what it points at.

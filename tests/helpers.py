@@ -6,6 +6,7 @@ import pty
 import signal
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,3 +73,23 @@ def default_sigint() -> None:
     """preexec_fn for a command started as from a terminal: Ctrl-C not ignored (a shell's background
     job, which may have started these tests, passes an ignored SIGINT down to what it runs)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+class AskedLate(Future):
+    """A future that is not done until its result is asked for: fn(*args) runs then, in this process,
+    and its exception, if any, is the future's. Reading an export's posts ahead of such a result runs
+    as far as it may (to the end of the file, or to wxr._AHEAD_BYTES). when_asked(), if given, runs first."""
+
+    def __init__(self, fn, *args, when_asked=None):
+        super().__init__()
+        self._call, self._when_asked = (fn, args), when_asked
+
+    def result(self, timeout=None):
+        if not self.done():
+            if self._when_asked is not None:
+                self._when_asked()
+            try:
+                self.set_result(self._call[0](*self._call[1]))
+            except Exception as exc:  # noqa: BLE001 - handed on as a future hands on its call's exception
+                self.set_exception(exc)
+        return super().result(timeout)

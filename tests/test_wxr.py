@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from conftest import SHARED
-from helpers import read_markdown
+from helpers import AskedLate, read_markdown
 from pelican_wp_import.cli import main
 from pelican_wp_import import wxr
 from pelican_wp_import.wxr import _embeds, _item_type
@@ -289,23 +289,6 @@ def test_a_feed_that_mentions_the_export_namespace_is_no_export(tmp_path):
 _ATTACHMENTS = EXPORT[EXPORT.index("<item>\n <title>Dock photo"):EXPORT.index("<item>\n <title>Late ferry")]
 
 
-class _Later(Future):
-    """A future that is not done until its result is asked for: the posts' reading runs ahead of it
-    as far as it may (to the end of the file, or to _AHEAD_BYTES)."""
-
-    def __init__(self, fn, *args):
-        super().__init__()
-        self._call = fn, args
-
-    def result(self, timeout=None):
-        if not self.done():
-            try:
-                self.set_result(self._call[0](*self._call[1]))
-            except Exception as exc:  # noqa: BLE001 - handed on as a future hands on its call's exception
-                self.set_exception(exc)
-        return super().result(timeout)
-
-
 @pytest.fixture(params=["read here", "read in another process", "known after every post is read",
                         "known after a post is read"])
 def submit(request, monkeypatch):
@@ -318,7 +301,7 @@ def submit(request, monkeypatch):
     else:
         if request.param == "known after a post is read":
             monkeypatch.setattr(wxr, "_AHEAD_BYTES", 1)
-        yield _Later
+        yield AskedLate
 
 
 @pytest.mark.parametrize("shape", ["whole", "attachments last", "cut", "an item not closed", "an author damaged",
