@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,12 +137,17 @@ def start(generator) -> int:
     _POOL = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
     # exports first: the pool runs its tasks in turn, and an export's first reading (see stream.batches)
     # must not wait behind every file's conversion while this process reads the export's posts ahead
-    for path in sorted(paths, key=lambda path: path not in in_parts):
-        if path in in_parts:
-            _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part)
-                                      for part in batches(Path(path), submit=_POOL.submit)])
-        else:
-            _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
+    try:
+        for path in sorted(paths, key=lambda path: path not in in_parts):
+            if path in in_parts:
+                _PENDING[path] = _Parts([_POOL.submit(_prepare_part_in_worker, part)
+                                          for part in batches(Path(path), submit=_POOL.submit)])
+            else:
+                _PENDING[path] = _POOL.submit(_prepare_in_worker, path)
+    except (BrokenProcessPool, RuntimeError) as exc:
+        # a worker died (an export's first reading was in it): the pool takes no more, and take()
+        # gives None for every file not handed over, which the build then converts itself
+        logger.debug("converting ahead stopped (%s); the rest is converted as it is read", exc)
     logger.debug("converting %d JSON files in %d worker processes", len(files), jobs)
     return len(files)
 

@@ -148,25 +148,26 @@ def _posts_ahead(open_file: Callable[[], BinaryIO], site_ahead: Future) -> Itera
     done here."""
     held: list = []
     failed: Exception | None = None  # what stopped the reading ahead: the file is read again, or it is said
-    file = items = None
+    file = items = item = None
     try:
-        file = open_file()
-        items = _items(file, recover=False)
-        while not site_ahead.done():
-            item = next(items, None)
-            if item is None:
-                break
-            held.append((*item, file.tell()))
-            if held[-1][2] >= _AHEAD_BYTES:
-                break
-    except (etree.XMLSyntaxError, OSError) as exc:
-        failed = exc
-    try:
+        try:
+            file = open_file()
+            items = _items(file, recover=False)
+            while not site_ahead.done():
+                item = next(items, None)
+                if item is None:
+                    break
+                held.append((*item, file.tell()))
+                if held[-1][2] >= _AHEAD_BYTES:
+                    break
+        except (etree.XMLSyntaxError, OSError) as exc:
+            failed = exc
         site, damage = _site_of(site_ahead, open_file)
         yield site, damage
         if damage is None and file is not None:
-            yield from held
-            held = []
+            held.reverse()
+            while held:
+                yield held.pop()  # each let go of as it is handed on
             if failed is not None:
                 raise failed  # whole at the first reading, not at this one: it changed, or the disk failed
             for index, item in items:
@@ -177,7 +178,9 @@ def _posts_ahead(open_file: Callable[[], BinaryIO], site_ahead: Future) -> Itera
             file.close()
     if damage is None:
         raise failed  # the file, read whole by the first reading, could not be opened again
-    held = items = None  # let go of before the file is read again
+    # let go of before the file is read again: what was read ahead, and the parse it came from (which
+    # the exception's traceback holds too)
+    held = items = item = failed = None
     with open_file() as file:
         for index, item in _items(file, recover=True):
             yield index, item, file.tell()

@@ -1,6 +1,7 @@
 """What makes a build from JSON cheap must not change what it builds: worker processes and the cache."""
 import copy
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -177,6 +178,23 @@ def test_the_workers_share_one_export_and_build_the_same_site(tmp_path, monkeypa
     assert len(parts) > 10 and sum(len(part.posts) for part in parts) == 120
     assert len(one) > 120 and one.keys() == two.keys() and [k for k in one if one[k] != two[k]] == []
     assert sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING") == warnings_alone
+
+
+def _killed(path):
+    os._exit(1)  # the converter process reading the export's site dies (out of memory, say)
+
+
+def test_a_build_survives_the_converter_process_reading_an_export_s_site_dying(tmp_path, monkeypatch):
+    """The export's first reading runs in a worker; when it dies, the pool takes no more work and the
+    build converts what was not handed over itself: the same site."""
+    from pelican_wp_import import wxr
+
+    content = tmp_path / "content"
+    write_corpus(30, content, seed=5, export=True)
+    one = _pages(build_site(content, tmp_path / "one", WP_IMPORT_JOBS=1))
+    monkeypatch.setattr(wxr, "read_site", _killed)
+    two = _pages(build_site(content, tmp_path / "two", WP_IMPORT_JOBS=2))
+    assert len(one) > 30 and one.keys() == two.keys() and [k for k in one if one[k] != two[k]] == []
 
 
 def test_the_page_folder_test_agrees_with_relpath(tmp_path):

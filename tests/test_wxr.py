@@ -331,6 +331,8 @@ def test_an_export_read_a_part_at_a_time_gives_what_it_gives_read_whole(tmp_path
     path.write_text(text, encoding="utf-8")
     whole = load_file(path)
     parts = list(stream.batches(path, batch_bytes=1, submit=submit))
+    # how far into the file each part reaches (the progress bar's), whoever read the site
+    assert [p.read_to for p in parts] == [p.read_to for p in stream.batches(path, batch_bytes=1)]
     assert len(parts) == len(whole.posts) + 1  # a post a part, then the file's closing line
     assert [(p.index, p.data) for part in parts for p in part.posts] == [(p.index, p.data) for p in whole.posts]
     assert [w for part in parts for w in part.warnings] == whole.warnings

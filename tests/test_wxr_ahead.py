@@ -128,3 +128,27 @@ def test_a_converter_process_that_dies_during_the_first_reading_does_not_stop_th
         pool.submit(os._exit, 1)  # the worker dies (killed for memory, say) before it reads the site
         site_ahead = pool.submit(wxr.read_site, str(path))
         assert _read(path, site_ahead) == expected
+
+
+def test_the_last_item_read_ahead_is_let_go_before_a_damaged_export_is_read_again(tmp_path):
+    """Not only the list of what was read ahead: the last item read, and the parse it came from (the
+    damage's traceback holds it), are let go of too."""
+    path = tmp_path / "site.xml"
+    big = "<p>" + "Harbour news. " * 450_000 + "</p>"  # about 6 MB, the last item before the cut
+    path.write_text(HEAD + _item(1, "<p>a</p>") + _item(2, "<p>b</p>") + _item(3, big), encoding="utf-8")
+
+    def memory_at_first_part(site_ahead):
+        tracemalloc.start()
+        try:
+            parts = wxr.read_export(lambda: open(path, "rb"), str(path), 1, site_ahead)
+            first = next(parts)
+            used = tracemalloc.get_traced_memory()[0]
+            assert len(first.posts) == 1 and first.warnings
+            parts.close()
+            return used
+        finally:
+            tracemalloc.stop()
+
+    sequential = memory_at_first_part(None)
+    ahead = memory_at_first_part(AskedLate(wxr.read_site, str(path)))
+    assert ahead - sequential < 2_000_000, f"{ahead - sequential} bytes more while the damaged export is read again"
