@@ -47,6 +47,24 @@ class LoadedFile:
     read_to: int = 0  # a part of a file read a part at a time (stream.py): bytes of the file read so far
 
 
+class Parts:
+    """A file's posts gathered into parts (stream.py) of about batch_bytes each (0: all in one)."""
+
+    def __init__(self, source: str, batch_bytes: int):
+        self.source, self.batch_bytes = source, batch_bytes
+        self.part, self.size = LoadedFile(source), 0  # the part being filled, and its bytes so far
+
+    def filled(self, size: int, read_to: int = 0) -> LoadedFile | None:
+        """The part, when what was just put in it (size bytes) fills it: a new part is begun, and the
+        full one reaches read_to bytes into the file."""
+        self.size += size
+        if not self.batch_bytes or self.size < self.batch_bytes:
+            return None
+        full, self.part, self.size = self.part, LoadedFile(self.source), 0
+        full.read_to = read_to
+        return full
+
+
 def load_file(path: str | Path, first_item: int = 0) -> LoadedFile:
     """Read one file; bad input becomes a recorded problem, never an exception. first_item: where a
     list's posts start to be kept (stream.py read those before it from the file already)."""

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .load import (BOM, WXR_PEEK, LoadedFile, is_wxr, load_array_rest, load_file, may_hold_lone_surrogates,
+from .load import (BOM, WXR_PEEK, LoadedFile, Parts, is_wxr, load_array_rest, load_file, may_hold_lone_surrogates,
                    read_head, replace_lone_surrogates, sidecar_kind, sort_item, surrogates_replaced)
 
 # A JSON file at least this big is streamed: bigger than any page of 100 posts an API gives.
@@ -87,7 +87,7 @@ class _Rest(Exception):
 
 def _array_batches(path: Path, batch_bytes: int) -> Iterator[LoadedFile]:
     source = str(path)
-    part, size, given, replaced = LoadedFile(source), 0, 0, 0
+    parts, given, replaced = Parts(source, batch_bytes), 0, 0
     try:
         with open(path, "rb") as file:
             for value, length, surrogates in _values(file):
@@ -96,13 +96,10 @@ def _array_batches(path: Path, batch_bytes: int) -> Iterator[LoadedFile]:
                 if surrogates:
                     value, count = replace_lone_surrogates(value)
                     replaced += count
-                sort_item(value, part, given)
+                sort_item(value, parts.part, given)
                 given += 1
-                size += length
-                if size >= batch_bytes:
-                    part.read_to = file.tell()
-                    yield part
-                    part, size = LoadedFile(source), 0
+                if full := parts.filled(length, file.tell()):
+                    yield full
         rest = None
     except _Rest as cut:  # truncated, damaged, or more after the array: read as load.py reads it
         rest = load_array_rest(given, cut.rest, source, path.stat().st_size, replaced)
@@ -112,20 +109,19 @@ def _array_batches(path: Path, batch_bytes: int) -> Iterator[LoadedFile]:
         rest = load_file(path, first_item=given)
     if rest is None:
         if replaced:
-            part.warnings.append(surrogates_replaced(source, replaced))
-        yield part
+            parts.part.warnings.append(surrogates_replaced(source, replaced))
+        yield parts.part
         return
     # what load.py read of the rest, in parts too: the converter processes share it
+    part = parts.part
     part.warnings.extend(rest.warnings)
     part.problems.extend(rest.problems)
     part.sidecar_kind, part.sidecar_items = rest.sidecar_kind, rest.sidecar_items
     for post in rest.posts:
-        part.posts.append(post)
-        size += _post_size(post.data)
-        if size >= batch_bytes:
-            yield part
-            part, size = LoadedFile(source), 0
-    yield part
+        parts.part.posts.append(post)
+        if full := parts.filled(_post_size(post.data)):
+            yield full
+    yield parts.part
 
 
 def _post_size(post: dict) -> int:

@@ -57,7 +57,7 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
     site_ahead: the first reading's result (a future of read_site()) when another process does it;
     the posts are then read at the same time, and held until it is known (see _posts_ahead). Either
     way the parts, warnings and problems are the same."""
-    from .load import LoadedFile  # noqa: PLC0415 - load.py imports this module when it meets an export
+    from .load import LoadedFile, Parts  # noqa: PLC0415 - load.py imports this module when it meets an export
 
     reading = _posts_ahead(open_file, site_ahead) if site_ahead is not None else _posts_after(open_file)
     try:
@@ -69,10 +69,10 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
         message = f"a WordPress export that cannot be read as XML: {damage}"
         yield LoadedFile(source, problems=[ImportProblem(message, source)])
         return
-    part, size, index = LoadedFile(source), 0, -1
+    parts, index = Parts(source, batch_bytes), -1
     if damage is not None:
-        part.warnings.append(f"{source}: the export is not whole XML ({damage}); read as far as it "
-                             f"goes, {site.items} items")
+        parts.part.warnings.append(f"{source}: the export is not whole XML ({damage}); read as far as "
+                                   f"it goes, {site.items} items")
     passed_over: Counter = Counter()
     try:
         for index, item, read_to in reading:
@@ -84,24 +84,22 @@ def read_export(open_file: Callable[[], BinaryIO], source: str, batch_bytes: int
                 # a type of no address of its own (contact forms, field groups, orders): nothing a visitor saw
                 passed_over[item["type"]] += 1
                 continue
-            part.posts.append(RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index))
-            size += len(item["content"]) + 1000  # and the rest of the post's object
-            if batch_bytes and size >= batch_bytes:
-                part.read_to = read_to
-                yield part
-                part, size = LoadedFile(source), 0
+            post = RawPost(_as_rest_post(item, site.authors, site.terms, site.media), source, index)
+            parts.part.posts.append(post)
+            if full := parts.filled(len(item["content"]) + 1000, read_to):  # 1000: the rest of its object
+                yield full
         if index + 1 < site.items:
             raise _Changed
     except (_Changed, etree.XMLSyntaxError, OSError):
         # changed since it was first read, when it read whole: the items it gave are kept
-        part.problems.append(ImportProblem(f"the export changed while it was read: {site.items} items, then "
-                                           f"{'more' if index >= site.items else index + 1}; the first "
-                                           f"{min(index + 1, site.items)} read", source))
+        parts.part.problems.append(ImportProblem(
+            f"the export changed while it was read: {site.items} items, then "
+            f"{'more' if index >= site.items else index + 1}; the first {min(index + 1, site.items)} read", source))
     if passed_over:
         kinds = ", ".join(f"{kind} {count}" for kind, count in passed_over.most_common())
-        part.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, not "
-                             f"posts or pages a visitor saw, passed over ({kinds})")
-    yield part
+        parts.part.warnings.append(f"{source}: {sum(passed_over.values())} items of the site's machinery, "
+                                   f"not posts or pages a visitor saw, passed over ({kinds})")
+    yield parts.part
 
 
 def read_site(path: str) -> tuple[_Site, str | None]:
