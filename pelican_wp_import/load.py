@@ -242,7 +242,7 @@ def _without_lone_surrogates(value: object, text: str, source: str, warnings: li
     """Every lone surrogate (half an emoji) in keys and strings replaced with U+FFFD, with a warning
     (counting the before replaced in the same file already)."""
     replaced = 0
-    if may_hold_lone_surrogates(text):  # the common case: nothing to look for
+    if may_hold_lone_surrogates(text):  # most files have no surrogate escape: nothing to look for
         value, replaced = replace_lone_surrogates(value)
     if replaced + before:
         warnings.append(surrogates_replaced(source, replaced + before))

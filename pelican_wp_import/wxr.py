@@ -129,8 +129,13 @@ def _posts_after(open_file: Callable[[], BinaryIO]) -> Iterator:
     """(site, damage) from the first reading, then (index, item, bytes read by then) of each item of the second."""
     site, damage = _read_site(open_file)
     yield site, damage
+    yield from _posts_read(open_file, recover=damage is not None)
+
+
+def _posts_read(open_file: Callable[[], BinaryIO], recover: bool) -> Iterator:
+    """(index, item, bytes read by then) of each item of the file, read from its start."""
     with open_file() as file:
-        for index, item in _items(file, recover=damage is not None):
+        for index, item in _items(file, recover):
             yield index, item, file.tell()
 
 
@@ -179,9 +184,7 @@ def _posts_ahead(open_file: Callable[[], BinaryIO], site_ahead: Future) -> Itera
     # let go of before the file is read again: what was read ahead, and the parse it came from (which
     # the exception's traceback holds too)
     held = items = item = failed = None
-    with open_file() as file:
-        for index, item in _items(file, recover=True):
-            yield index, item, file.tell()
+    yield from _posts_read(open_file, recover=True)
 
 
 def _site_of(site_ahead: Future, open_file: Callable[[], BinaryIO]) -> tuple[_Site, str | None]:
